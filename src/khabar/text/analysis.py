@@ -1,0 +1,255 @@
+"""Persian text to index terms: one term for every spelling of one word.
+
+Persian writers spell one word three ways: joined ("میشود"), with a zero-width non-joiner
+("می‌شود") and with a space ("می شود"); pages that strip the ZWNJ turn the second into the first.
+The rules here make the three one term, at index time and at query time alike (`analyze` is the
+only analysis khabar has):
+
+- A ZWNJ always joins: "می‌شود", "کتاب‌ها", "بین‌المللی" are one word each, written glued.
+  Two exceptions keep words apart: a preposition written before a word with a ZWNJ ("به‌روز" is
+  "به روز", not the name "بهروز") and the known false merges of `lexicon.FALSE_MERGES`
+  ("تن‌ها", bodies, is not "تنها", alone).
+- A spaced verbal prefix (می, نمی) is glued to the verb that follows when the lexicon knows the
+  verb, and kept apart otherwise; after "ماه" it is the month (May), never a prefix.
+- A spaced suffix (ها, های, ترین, اند…) is glued to the word before it. The suffixes that are
+  also words (تر, ای, ام) are indexed both ways: the glued form at the position of the first
+  word (covering two positions) and the two words apart, so "لباس تر" (wet clothes) still
+  matches "لباس" and "تر", while "بزرگ تر" matches "بزرگتر".
+- URLs, e-mail addresses, dates, times and numbers are protected: one token each, never split.
+
+Spaced compounds ("بین المللی" beside "بینالمللی") cannot be told from two words without a
+word list; khabar uses the index's own vocabulary as that list, at query time
+(`khabar.index.query`), so no list has to be shipped or kept current.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+from khabar.text import lexicon
+from khabar.text.chars import ZWNJ, fold, fold_term
+
+
+class Term(NamedTuple):
+    """One index term at one position; `start`/`end` are offsets into the analysed text.
+
+    A glued spelling indexed beside its two parts has ``span == 2``: it sits at the position of
+    the first part and stands for both.
+    """
+
+    text: str
+    position: int
+    start: int
+    end: int
+    span: int = 1
+
+
+# Marks and invisible characters that may sit inside a written word.
+_IN_WORD = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200d\u00ad\u200e\u200f"
+_WCH = rf"(?:[^\W_]|[{_IN_WORD}])"
+_JOINERS = "\u200c\u200b"
+_URL_CHAR = r"[^\s<>\"'«»()\[\]{}]"
+_URL_END = r"[^\s<>\"'«»()\[\]{}.,;:!?،؛]"
+
+_TOKEN_PARTS = {
+    "url": rf"(?:https?://|www\.){_URL_CHAR}*{_URL_END}",
+    "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+    "date": r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![^\W_]|[/.-]\d)",
+    "time": r"\d{1,2}:\d{2}(?::\d{2})?(?![^\W_]|:\d)",
+    "number": r"\d+(?:[.,٫٬]\d+)*(?![^\W_])",
+    "word": rf"{_WCH}+(?:[{_JOINERS}]+{_WCH}+)*",
+}
+# Named groups tell a token's kind; the unnamed twin only finds tokens, faster.
+_TOKEN = re.compile("|".join(f"(?P<{kind}>{part})" for kind, part in _TOKEN_PARTS.items()))
+_TOKEN_TEXT = re.compile("|".join(f"(?:{part})" for part in _TOKEN_PARTS.values()))
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _verb_bodies() -> frozenset[str]:
+    """Every form that may follow the prefix می/نمی: stem plus personal ending."""
+    bodies: set[str] = set()
+    for past, present in lexicon.VERB_STEMS:
+        bodies.update(past + e for e in lexicon.PAST_ENDINGS + lexicon.PERFECT_ENDINGS)
+        bodies.update(present + e for e in lexicon.PRESENT_ENDINGS)
+        if present[-1] in "اوآ":  # a glide ی after a vowel: می‌آید, می‌گوید
+            bodies.update(present + "ی" + e for e in lexicon.PRESENT_ENDINGS)
+    return frozenset(bodies)
+
+
+VERB_BODIES = _verb_bodies()
+_PARTICIPLES = frozenset(past + "ه" for past in lexicon.PAST_STEMS)
+_SURE = frozenset(lexicon.SURE_SUFFIXES)
+_WORDLIKE = frozenset(lexicon.WORDLIKE_SUFFIXES)
+_PREFIXES = frozenset(lexicon.VERB_PREFIXES)
+_AFFIXES = _SURE | _WORDLIKE
+STOP_TERMS = frozenset(fold_term(w) for w in lexicon.STOP_WORDS)
+
+
+def is_verb_after_prefix(word: str) -> bool:
+    """True when `word` (folded) is a verb form that takes می/نمی: شود, رفتند, گفته‌اند."""
+    return word in VERB_BODIES
+
+
+def is_participle(word: str) -> bool:
+    """True when `word` (folded) is a past participle such as شده, رفته."""
+    return word in _PARTICIPLES
+
+
+def is_stop(term: str) -> bool:
+    """True for Persian function words (in term form)."""
+    return term in STOP_TERMS
+
+
+@lru_cache(maxsize=1 << 18)
+def segment(token: str) -> tuple[str, ...]:
+    """The words (folded, آ kept, ZWNJ removed) that one written token holds.
+
+    A ZWNJ joins, except after a separate preposition and inside a known false merge; an ezafe
+    "ی" written after a ZWNJ on a word ending in ه ("خانه‌ی") is dropped, as "خانهٔ" drops its
+    hamza, so both are the word "خانه". Memoized: news text repeats its word forms.
+    """
+    words: list[str] = []
+    for chunk in fold(token).split():  # NFKC images of some ligatures hold spaces
+        current = ""
+        for piece in chunk.split(ZWNJ):
+            if not piece:
+                continue
+            if not current:
+                current = piece
+            elif current in lexicon.SEPARATE_PREFIXES or (current, piece) in lexicon.FALSE_MERGES:
+                words.append(current)
+                current = piece
+            elif piece == "ی" and current.endswith("ه"):
+                continue
+            else:
+                current += piece
+        if current:
+            words.append(current)
+    return tuple(words)
+
+
+def scan(text: str) -> Iterator[re.Match[str]]:
+    """The written tokens of `text` (kind in ``match.lastgroup``: url, email, date, time, number
+    or word), in order; what lies between two tokens is space or punctuation."""
+    return _TOKEN.finditer(text)
+
+
+def _protected(kind: str, raw: str) -> str:
+    """The term of a URL, e-mail address, date, time or number: folded, never split."""
+    text = fold(raw)
+    if kind == "number" and _THOUSANDS.fullmatch(text):
+        return text.replace(",", "")
+    if kind == "date":
+        parts = re.split(r"[/.-]", text)
+        if any(len(p) == 4 for p in parts):
+            parts = [p if len(p) == 4 else p.zfill(2) for p in parts]
+        return "/".join(parts)
+    return text
+
+
+# The units of each distinct written token: ((word or None, term), ...), the word being the
+# folded word with آ kept (None for URLs, dates, numbers: they are never glued). Memoized in a
+# plain dict, emptied when it grows large: news text repeats its tokens, and this is khabar's
+# hottest loop. Emptying it changes no result.
+_TOKEN_UNITS: dict[str, tuple[tuple[str | None, str], ...]] = {}
+_TOKEN_UNITS_MAX = 1 << 18
+
+
+def _token_units(token: str) -> tuple[tuple[str | None, str], ...]:
+    m = _TOKEN.fullmatch(token)
+    kind = m.lastgroup if m else "word"
+    if kind == "word":
+        units = tuple((word, word.replace("آ", "ا")) for word in segment(token))
+    else:
+        units = ((None, _protected(kind or "word", token)),)
+    if len(_TOKEN_UNITS) >= _TOKEN_UNITS_MAX:
+        _TOKEN_UNITS.clear()
+    _TOKEN_UNITS[token] = units
+    return units
+
+
+_new = tuple.__new__
+
+
+def analyze(text: str) -> list[Term]:
+    """The index terms of `text`, in order; the same function serves documents and queries.
+
+    One pass with one unit of lookahead: a unit is held back until the next one shows whether
+    the two are one word (see `_glue`).
+    """
+    terms: list[Term] = []
+    append = terms.append
+    cache = _TOKEN_UNITS
+    position = -1
+    # the unit held back: its word, term, span, position; and the word before it
+    held_word: str | None = None
+    held_term = ""
+    held_start = held_end = held_position = 0
+    holding = False
+    before_held: str | None = None
+    cursor = 0
+    find = text.find
+    affixes, prefixes, new, glue_of = _AFFIXES, _PREFIXES, _new, _glue
+    for token in _TOKEN_TEXT.findall(text):
+        start = find(token, cursor)
+        end = start + len(token)
+        between = text[cursor:start]
+        joined = between == " " or not between or between.isspace()
+        gap = not joined and cursor > 0
+        cursor = end
+        units = cache.get(token) or _token_units(token)
+        for word, term in units:
+            if holding:
+                glue = (
+                    glue_of(before_held, held_word, word, joined)
+                    if joined and (word in affixes or held_word in prefixes)
+                    else None
+                )
+                if glue == "sure":
+                    append(new(Term, (held_term + term, held_position, held_start, end, 1)))
+                    holding = False
+                    before_held = word
+                    joined = True
+                    gap = False
+                    continue
+                append(new(Term, (held_term, held_position, held_start, held_end, 1)))
+                if glue == "both":
+                    append(new(Term, (held_term + term, held_position, held_start, end, 2)))
+                before_held = held_word
+            position += 2 if gap else 1
+            held_word, held_term, held_start, held_end, held_position = word, term, start, end, position
+            holding = True
+            joined = True  # words after the first in one token are joined to it
+            gap = False
+    if holding:
+        append(new(Term, (held_term, held_position, held_start, held_end, 1)))
+    return terms
+
+
+def _glue(previous_word: str | None, word: str | None, following: str | None, joined: bool) -> str | None:
+    """Whether `word` and the word after it (spaced, when `joined`) are one word: "sure",
+    "both" (index the glued form beside the two words) or None."""
+    if following is None or word is None or not joined:
+        return None
+    if word in _PREFIXES:
+        if previous_word in lexicon.MI_NOT_PREFIX_AFTER:
+            return None
+        return "sure" if following in VERB_BODIES else "both"
+    if following in _SURE:
+        return "sure" if len(word) >= 2 and (word, following) not in lexicon.FALSE_MERGES else None
+    if following in _WORDLIKE:
+        return "both" if len(word) >= 2 and (word, following) not in lexicon.FALSE_MERGES else None
+    return None
+
+
+def terms(text: str) -> list[str]:
+    """The term texts of `text` in order, glued alternatives included (for tests and tools)."""
+    return [t.text for t in analyze(text)]
+
+
+def primary_terms(text: str) -> list[str]:
+    """One term per position: the spelling-independent reading of `text`."""
+    return [t.text for t in analyze(text) if t.span == 1]

@@ -1,0 +1,37 @@
+import html
+
+from khabar.text.analysis import terms
+from khabar.text.chars import ZWNJ
+from khabar.text.highlight import ELLIPSIS, snippet
+
+
+def marked(s) -> list[str]:
+    return [s.text[a:b] for a, b in s.marks]
+
+
+def test_every_spelling_is_marked_by_a_query_in_any_spelling() -> None:
+    text = f"این کار میشود. آن کار می{ZWNJ}شود. کار دیگر می شود."
+    for query in ("می شود", "میشود", f"می{ZWNJ}شود"):
+        s = snippet(text, terms(query))
+        assert marked(s) == [f"می{ZWNJ}شود"] * 3  # in display form
+
+
+def test_the_passage_with_most_query_words_is_chosen() -> None:
+    filler = "جمله‌ای بی‌ربط درباره هوای امروز تهران است. " * 8
+    text = filler + "ائتلاف بین المللی در عراق حضور دارد. " + filler
+    s = snippet(text, terms("ائتلاف عراق"), width=120)
+    assert "ائتلاف" in s.text and "عراق" in s.text
+    assert s.text.startswith(ELLIPSIS) and s.text.endswith(ELLIPSIS)
+    assert marked(s) == ["ائتلاف", "عراق"]
+    assert len(s.text) <= 120 + 40
+
+
+def test_no_match_gives_the_start_of_the_text_unmarked() -> None:
+    s = snippet("متن کوتاه خبر", terms("ناموجود"))
+    assert s.text == "متن کوتاه خبر" and s.marks == ()
+
+
+def test_render_escapes_the_text_and_wraps_marks() -> None:
+    s = snippet("<script>alert(1)</script> ائتلاف", terms("ائتلاف"))
+    out = s.render("<mark>", "</mark>", html.escape)
+    assert out == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>ائتلاف</mark>"
