@@ -1,0 +1,191 @@
+"""Read an article out of a plain-text dump of a news page (what "copy all text" or a text
+crawler gives): the title, lead and body among menus, header dates, codes, share buttons,
+disclaimers and lists of unrelated headlines.
+
+Each non-empty line is classified by what it looks like (a labelled date line, a news-code line,
+page furniture, an end marker, a disclaimer, or prose); the title is the first headline-shaped
+prose line; the body runs from there to the first end marker, share label or disclaimer. The
+publish time comes only from date lines outside the body, ranked by their labels: "تاریخ
+انتشار" beats an unlabelled date with a time (an agency's byline), which beats a bare date (a
+page's header shows today's date); "به روز شده"/"updated" dates are never the publish time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from khabar.errors import ExtractError
+from khabar.extract import attribution, boilerplate
+from khabar.models import Article
+from khabar.text.chars import fold, persian_letters, tidy_space
+from khabar.text.dates import DateMatch, find_dates
+
+_CODE = re.compile(r"^(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر|کد)\s*[:：]?\s*(\d{3,})$")
+_PUBLISH_LABELS = ("تاریخ انتشار", "زمان انتشار", "انتشار", "منتشر شده", "تاریخ خبر", "تاریخ ثبت", "تاریخ")
+_UPDATE_LABELS = (
+    "به روز شده",
+    "بروز شده",
+    "به روزرسانی",
+    "بروزرسانی",
+    "به روز رسانی",
+    "ویرایش",
+    "اصلاح",
+    "updated",
+)
+_META_WORDS_MAX = 8  # words left on a line beside a date for it to be a date line, not prose
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str  # prose, date, code, tool, end, related, disclaimer
+    dates: list[DateMatch]
+
+
+def read_text_dump(text: str, url: str | None = None) -> Article:
+    """The article in a plain-text page dump. Raises ExtractError when there is none."""
+    lines = [_classify(line) for line in tidy_space(text).split("\n") if line.strip()]
+    title_at = next((i for i, line in enumerate(lines) if line.kind == "prose" and _headline(line)), None)
+    if title_at is None:
+        raise ExtractError("no article found: no line reads as a headline")
+    title = lines[title_at].text
+    body: list[str] = []
+    end_at = len(lines)
+    for i in range(title_at + 1, len(lines)):
+        line = lines[i]
+        if line.kind in ("end", "disclaimer") or (line.kind == "tool" and body):
+            end_at = i
+            break
+        if line.kind == "prose" and _key(line.text) != _key(title):
+            body.append(line.text)
+    while body and boilerplate.is_headline_run(body[-1]):
+        body.pop()
+    if not body:
+        raise ExtractError("no article found: a headline but no body")
+
+    lead = None
+    if (
+        len(body) >= 2
+        and not attribution.starts_with_attribution(body[0])
+        and attribution.starts_with_attribution(body[1])
+        and len(body[0].split()) <= 80
+    ):
+        lead = body.pop(0)
+
+    outside = lines[:title_at] + lines[end_at:]
+    published, notes = _publish_time([line for line in lines if line.kind == "date"])
+    agency, cites = attribution.opening_attribution(body[0])
+    credited, site = attribution.republisher_credit([line.text for line in outside])
+    byline = _byline_agency(lines[:title_at] + [line for line in lines[title_at:end_at] if line.kind == "date"])
+    agency = credited or byline or agency
+    cites += attribution.cited_sources(body)
+    agency = persian_letters(agency) if agency else None
+    return Article(
+        title=title,
+        lead=lead,
+        body="\n\n".join(body),
+        url=url,
+        published=published.when if published else None,
+        agency=agency,
+        site=persian_letters(site) if site else None,
+        cites=tuple(_unique(persian_letters(c) for c in cites if agency is None or _key(c) != _key(agency))),
+        news_code=next((m.group(1) for line in lines if (m := _CODE.match(fold(line.text)))), None),
+        notes=tuple(notes),
+    )
+
+
+def _classify(text: str) -> _Line:
+    folded = fold(text)
+    if _CODE.match(folded):
+        return _Line(text, "code", [])
+    dates = find_dates(text)
+    if dates and _words_beside(text, dates) <= _META_WORDS_MAX:
+        return _Line(text, "date", dates)
+    if boilerplate.is_end_marker(text):
+        return _Line(text, "end", [])
+    if boilerplate.is_tool_label(text):
+        return _Line(text, "tool", [])
+    if boilerplate.is_related_heading(text):
+        return _Line(text, "related", [])
+    if boilerplate.is_disclaimer(text):
+        return _Line(text, "disclaimer", [])
+    return _Line(text, "prose", [])
+
+
+def _headline(line: _Line) -> bool:
+    return boilerplate.looks_like_headline(line.text) and not attribution.starts_with_attribution(line.text)
+
+
+def _words_beside(text: str, dates: list[DateMatch]) -> int:
+    rest, last = [], 0
+    for d in dates:
+        rest.append(text[last : d.start])
+        last = d.end
+    rest.append(text[last:])
+    return len(re.sub(r"[^\w\s]", " ", " ".join(rest)).split())
+
+
+def _label(line: _Line, match: DateMatch) -> str:
+    """The words before a date on its line, in comparable form ("تاریخ انتشار")."""
+    before = line.text[: match.start]
+    previous = [d for d in line.dates if d.end <= match.start]
+    if previous:
+        before = before[previous[-1].end :]
+    return _key(before)
+
+
+def _publish_time(date_lines: list[_Line]) -> tuple[DateMatch | None, list[str]]:
+    """The publish time among the page's date lines, and notes on what was passed over."""
+    ranked: list[tuple[int, int, DateMatch]] = []
+    notes: list[str] = []
+    for order, line in enumerate(date_lines):
+        for match in line.dates:
+            label = _label(line, match)
+            if any(_key(u) in label for u in _UPDATE_LABELS):
+                notes.append(f"not the publish time (an update time): {match.text}")
+                continue
+            if any(_key(p) in label for p in _PUBLISH_LABELS):
+                rank = 3
+            elif match.has_time:
+                rank = 2
+            else:
+                rank = 1
+            ranked.append((-rank, order, match))
+    if not ranked:
+        return None, notes
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    best = ranked[0][2]
+    for _, _, other in ranked[1:]:
+        if other.when != best.when:
+            notes.append(f"not the publish time (a page date): {other.text}")
+    if best.weekday_ok is False:
+        notes.append(f"the weekday {best.weekday} does not fall on {best.jalali()}")
+    if not best.has_time:
+        notes.append("the page gives a publish date without a time")
+    return best, notes
+
+
+def _byline_agency(lines: list[_Line]) -> str | None:
+    """An agency named beside the date in a byline ("خبرگزاری فارس سه شنبه 22 تیر 1400")."""
+    for line in lines:
+        if line.kind != "date":
+            continue
+        label = line.text[: line.dates[0].start]
+        found = attribution.known_agency_in(label)
+        if found or re.match(r"\s*خبرگزاری\s+\S", label):
+            return found or " ".join(label.split())
+    return None
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text).replace("\u200c", " ")).split())
+
+
+def _unique(items) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if _key(item) not in seen:
+            seen.add(_key(item))
+            out.append(item)
+    return out
