@@ -1,0 +1,154 @@
+"""khabar as a library: one object over a data directory, used by the CLI and the web layer.
+
+    kh = Khabar(Path("khabar-data"))
+    kh.ingest([Path("pages/")])
+    kh.search("می شود", agencies=("ایسنا",))
+
+Everything lives in the data directory: `khabar.db` (the store) and `index/` (the search index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+
+from khabar import store
+from khabar.errors import QueryError
+from khabar.index.engine import SearchIndex
+from khabar.models import Article, Hit, SearchResult
+from khabar.pipeline import Ingester, IngestReport, read_inputs, read_page
+from khabar.text.dates import TEHRAN, parse_user_date
+from khabar.text.highlight import snippet
+
+MAX_QUERY_CHARS = 500
+MAX_LIMIT = 100
+SORTS = ("relevance", "newest")
+
+
+class Khabar:
+    """The store and index in `data_dir`, opened on first use."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._conn: sqlite3.Connection | None = None
+        self._index: SearchIndex | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = store.connect(self.data_dir / "khabar.db")
+        return self._conn
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = SearchIndex(self.data_dir / "index")
+        return self._index
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def ingest(self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
+        """Store and index every article under `paths`; bad inputs are reported, not fatal."""
+        with self.index.writer() as writer:
+            ingester = Ingester(self.conn, writer)
+            ingester.catch_up()
+            for source, item in read_inputs(paths):
+                ingester.add(source, item)
+                if progress:
+                    progress(ingester.report)
+            ingester.flush()
+        return ingester.report
+
+    def ingest_demo(self) -> IngestReport:
+        """The bundled demo corpus: the two seed pages and a sample of real articles."""
+        demo = resources.files("khabar") / "demo"
+        with resources.as_file(demo) as folder:
+            return self.ingest([folder])
+
+    def article(self, article_id: str) -> Article | None:
+        return store.get_article(self.conn, article_id)
+
+    def count(self) -> int:
+        return store.count_articles(self.conn)
+
+    def search(
+        self,
+        query: str,
+        *,
+        agencies: Iterable[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sort: str = "relevance",
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
+        """Ranked search. Dates are Jalali ("1400-04-22") or ISO ("2021-07-13"), both inclusive."""
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if offset < 0:
+            raise QueryError("offset must not be negative")
+        text = _clean_query(query)
+        start = _day_start(date_from, "from") if date_from else None
+        end = _day_start(date_to, "to") + dt.timedelta(days=1) if date_to else None
+        matches = self.index.search(
+            text,
+            agencies=tuple(a for a in agencies if a.strip()),
+            date_from=start,
+            date_to=end,
+            newest_first=sort == "newest",
+            limit=limit,
+            offset=offset,
+        )
+        articles = store.articles_by_rowid(self.conn, [rowid for rowid, _ in matches.ranked])
+        required = [u for u in matches.units if not u.optional] or matches.units
+        wanted = set().union(*(u.terms for u in required)) if required else set()
+        hits = []
+        for rowid, score in matches.ranked:
+            article = articles.get(rowid)
+            if article is None:
+                continue
+            passage = snippet(
+                "\n".join(filter(None, [article.lead, article.body])), wanted, frequency=self.index.frequency
+            )
+            hits.append(
+                Hit(
+                    id=article.id,
+                    title=article.title,
+                    url=article.url,
+                    agency=article.agency,
+                    published=article.published,
+                    snippet=passage.text,
+                    marks=passage.marks,
+                    score=score,
+                    story_id=article.story_id,
+                )
+            )
+        return SearchResult(query=query, total=matches.total, hits=tuple(hits), facets=matches.facets)
+
+
+def extract_file(path: Path, url: str | None = None) -> Article:
+    """Read one page without storing it. Raises InputError or ExtractError."""
+    article = read_page(path)
+    return article.with_(url=url) if url else article
+
+
+def _clean_query(query: str) -> str:
+    """Control characters out, length capped: a query is words, never markup or syntax."""
+    cleaned = "".join(c if c.isprintable() or c in "\u200c\u200d" else " " for c in query)
+    return cleaned[:MAX_QUERY_CHARS]
+
+
+def _day_start(value: str, which: str) -> dt.datetime:
+    try:
+        day = parse_user_date(value)
+    except ValueError as e:
+        raise QueryError(f"--{which}: {e}") from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=TEHRAN)

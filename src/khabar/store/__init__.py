@@ -1,0 +1,21 @@
+"""The article store: SQLite in the data directory, plain functions that take a connection."""
+
+from khabar.store.db import (
+    add_article,
+    articles_by_rowid,
+    connect,
+    count_articles,
+    get_article,
+    mark_indexed,
+    unindexed,
+)
+
+__all__ = [
+    "add_article",
+    "articles_by_rowid",
+    "connect",
+    "count_articles",
+    "get_article",
+    "mark_indexed",
+    "unindexed",
+]

@@ -1,0 +1,167 @@
+"""SQLite schema and queries for articles.
+
+The store is the record of truth; the search index is derived from it. Each row carries an
+`indexed` flag that is set only after the index has committed the article, so a crash between
+the two is repaired by the next writer (`unindexed` lists what still has to go in) and nothing
+acknowledged is lost. WAL mode lets readers search while one writer ingests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from khabar.errors import StoreError
+from khabar.models import Article
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    rowid        INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    url          TEXT,
+    title        TEXT NOT NULL,
+    lead         TEXT,
+    body         TEXT NOT NULL,
+    published    TEXT,
+    published_ts INTEGER,
+    agency       TEXT,
+    site         TEXT,
+    cites        TEXT NOT NULL DEFAULT '[]',
+    news_code    TEXT,
+    story_id     TEXT,
+    duplicate_of TEXT,
+    entities     TEXT NOT NULL DEFAULT '[]',
+    source       TEXT,
+    added_at     TEXT NOT NULL,
+    indexed      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS articles_unindexed ON articles(rowid) WHERE indexed = 0;
+"""
+
+_COLUMNS = (
+    "rowid, id, url, title, lead, body, published, agency, site, cites, news_code, story_id, duplicate_of, entities"
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store at `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"cannot open the store {path}: {e}") from None
+    return conn
+
+
+def add_article(conn: sqlite3.Connection, article: Article, source: str | None = None) -> int | None:
+    """Store `article` unless an article with its id is there; return its new rowid, or None."""
+    published = article.published
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO articles (id, url, title, lead, body, published, published_ts, agency,"
+        " site, cites, news_code, story_id, duplicate_of, entities, source, added_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article.id,
+            article.url,
+            article.title,
+            article.lead,
+            article.body,
+            published.isoformat() if published else None,
+            int(published.timestamp()) if published else None,
+            article.agency,
+            article.site,
+            json.dumps(list(article.cites), ensure_ascii=False),
+            article.news_code,
+            article.story_id,
+            article.duplicate_of,
+            json.dumps(list(article.entities), ensure_ascii=False),
+            source,
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        ),
+    )
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return _article(row)[1] if row else None
+
+
+def articles_by_rowid(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, Article]:
+    """The articles with these rowids (missing ones are left out)."""
+    wanted = list(rowids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE rowid IN ({marks})", wanted)
+    return dict(_article(row) for row in rows)
+
+
+def unindexed(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[list[tuple[int, Article]]]:
+    """Batches of (rowid, article) that the index has not committed yet, oldest first."""
+    last = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE indexed = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (last, batch),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [_article(row) for row in rows]
+
+
+def mark_indexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
+    """Record that the index has committed these articles."""
+    conn.execute("BEGIN")
+    conn.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", ((r,) for r in rowids))
+    conn.execute("COMMIT")
+
+
+def count_articles(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _article(row: tuple) -> tuple[int, Article]:
+    (
+        rowid,
+        _id,
+        url,
+        title,
+        lead,
+        body,
+        published,
+        agency,
+        site,
+        cites,
+        news_code,
+        story_id,
+        dup,
+        entities,
+    ) = row
+    return rowid, Article(
+        title=title,
+        body=body,
+        lead=lead,
+        url=url,
+        published=dt.datetime.fromisoformat(published) if published else None,
+        agency=agency,
+        site=site,
+        cites=tuple(json.loads(cites)),
+        news_code=news_code,
+        story_id=story_id,
+        duplicate_of=dup,
+        entities=tuple(json.loads(entities)),
+    )

@@ -1,0 +1,176 @@
+"""The `khabar` command as users and ../shared/checks/seeds.py run it: separate processes, a real
+data directory, real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXPECTED, SEED_NAMES, SEEDS, run_khabar, ws
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_extract_json_matches_expected_for_every_field(name: str) -> None:
+    expected = EXPECTED["pages"][name]
+    result = run_khabar("extract", str(SEEDS / name), "--json", check=True)
+    article = json.loads(result.stdout)
+    assert set(article) >= {
+        "id",
+        "url",
+        "title",
+        "lead",
+        "body",
+        "published",
+        "published_jalali",
+        "agency",
+        "site",
+        "cites",
+        "news_code",
+        "story_id",
+        "duplicate_of",
+        "entities",
+    }
+    assert ws(article["title"]) == ws(expected["title"])
+    assert article["published"] == expected["published"]
+    assert article["agency"] == expected["agency"]
+    assert article["cites"] == expected["cites"]
+    assert ws(article["lead"]) == ws(expected.get("lead"))
+    assert article["news_code"] == expected.get("news_code")
+    assert article["site"] == expected.get("republished_by")
+    paragraphs = [p for p in article["body"].split("\n\n") if p.strip()]
+    assert len(paragraphs) == expected["body_paragraphs"]
+    assert ws(paragraphs[0]).startswith(ws(expected["body_first_line_starts_with"]))
+    assert ws(paragraphs[-1]).endswith(ws(expected["body_last_line_ends_with"]))
+    for unwanted in expected["body_must_not_contain"]:
+        assert unwanted not in article["body"]
+    jalali = {"000_f3ac28793e446b22.txt": "1400-04-22 18:10", "002_2685855fda886fa6.txt": "1399-09-04 22:46"}
+    assert article["published_jalali"] == jalali[name]
+
+
+def test_extract_prints_a_readable_article_and_takes_a_url(tmp_path: Path) -> None:
+    url = "https://www.isna.ir/news/99090402345/"
+    result = run_khabar("extract", str(SEEDS / SEED_NAMES[1]), "--url", url, check=True)
+    assert result.stdout.startswith(EXPECTED["pages"][SEED_NAMES[1]]["title"])
+    assert "1399-09-04 22:46" in result.stdout
+    article = json.loads(run_khabar("extract", str(SEEDS / SEED_NAMES[1]), "--url", url, "--json").stdout)
+    assert article["url"] == url
+
+
+@pytest.fixture(scope="module")
+def seeded_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli") / "data"
+    result = run_khabar("ingest", str(SEEDS), data=data, check=True)
+    assert result.stdout.startswith("added 2, duplicates 0, failed 0")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("query", "seed"),
+    [
+        ("می\u200cشویم", 0),
+        ("می شویم", 0),
+        ("میشویم", 0),
+        ("بین المللی", 1),
+        ("بین\u200cالمللی", 1),
+        ("بینالمللی", 1),
+        ("تروریست های", 0),
+        ("واین ماروتو", 1),
+        ("الكاظمي", 0),
+    ],
+)
+def test_search_across_processes_finds_each_spelling(seeded_data: Path, query: str, seed: int) -> None:
+    result = json.loads(run_khabar("search", query, "--json", data=seeded_data, check=True).stdout)
+    assert set(result) == {"query", "total", "hits", "facets"}
+    assert ws(result["hits"][0]["title"]) == ws(EXPECTED["pages"][SEED_NAMES[seed]]["title"])
+    hit = result["hits"][0]
+    assert {"id", "title", "url", "agency", "published", "snippet", "score", "story_id", "copies"} <= set(hit)
+
+
+def test_search_filters_on_the_command_line(seeded_data: Path) -> None:
+    def titles(*args: str) -> list[str]:
+        out = json.loads(run_khabar("search", "ائتلاف", "--json", *args, data=seeded_data, check=True).stdout)
+        return [h["agency"] for h in out["hits"]]
+
+    assert titles("--agency", "ایسنا") == ["ایسنا"]
+    assert titles("--from", "۱۴۰۰-۰۱-۰۱") == ["خبرگزاری فارس"]
+    assert titles("--to", "2021-01-01") == ["ایسنا"]
+    assert titles("--sort", "newest") == ["خبرگزاری فارس", "ایسنا"]
+
+
+def test_ingest_again_adds_nothing(seeded_data: Path) -> None:
+    result = run_khabar("ingest", str(SEEDS), "--json", data=seeded_data, check=True)
+    assert json.loads(result.stdout) == {"added": 0, "duplicates": 2, "failed": 0, "errors": []}
+
+
+def test_bad_input_gets_one_line_each_and_the_rest_is_ingested(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    missing = tmp_path / "nowhere.txt"
+    # a real page saved in windows-1256, as old Persian sites serve it (Arabic yeh, Latin digits)
+    page = (SEEDS / SEED_NAMES[1]).read_text(encoding="utf-8")
+    page = page.translate(str.maketrans("ی۰۱۲۳۴۵۶۷۸۹", "ي0123456789"))
+    cp1256 = tmp_path / "old-page.txt"
+    cp1256.write_bytes(page.encode("cp1256", errors="replace"))
+    data = tmp_path / "data"
+    result = run_khabar(
+        "ingest",
+        str(empty),
+        str(binary),
+        str(missing),
+        str(cp1256),
+        str(SEEDS / SEED_NAMES[0]),
+        "--json",
+        data=data,
+    )
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 3, errors
+    assert any("empty.txt" in e and "empty" in e for e in errors)
+    assert any("photo.txt" in e and "PNG" in e for e in errors)
+    assert any("nowhere.txt" in e and "no such file" in e for e in errors)
+    assert all(e.startswith("khabar: ") and "Traceback" not in e for e in errors)
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["failed"]) == (2, 3)
+    # the windows-1256 page was read, not lost: its agency and text are searchable
+    found = json.loads(run_khabar("search", "کوبسی", "--json", data=data, check=True).stdout)
+    assert found["hits"][0]["agency"] == "ایسنا"
+
+
+def test_extract_errors_are_one_line(tmp_path: Path) -> None:
+    result = run_khabar("extract", str(tmp_path / "missing.txt"))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_khabar("search").returncode == 2
+    assert run_khabar("frobnicate").returncode == 2
+    assert run_khabar().returncode == 2
+
+
+def test_bad_search_options_are_one_line(seeded_data: Path) -> None:
+    result = run_khabar("search", "ائتلاف", "--from", "yesterday", data=seeded_data)
+    assert result.returncode == 1 and result.stderr.startswith("khabar: --from: not a date")
+
+
+def test_data_directory_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHABAR_DATA", str(tmp_path / "env-data"))
+    run_khabar("ingest", str(SEEDS / SEED_NAMES[0]), check=True)
+    assert (tmp_path / "env-data" / "khabar.db").exists()
+
+
+def test_start_loads_the_demo_corpus_and_searches_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = run_khabar("start", data=data, check=True)
+    count = int(result.stdout.split(" articles in ")[0].split()[-1])
+    assert 280 <= count <= 302
+    assert "«می شویم»" in result.stdout and TITLE_000 in result.stdout
+    again = run_khabar("start", data=data, check=True)
+    assert f"{count} articles in" in again.stdout and "0 added now" in again.stdout
+
+
+TITLE_000 = EXPECTED["pages"][SEED_NAMES[0]]["title"]
