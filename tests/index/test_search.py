@@ -120,6 +120,22 @@ def test_comparative_spellings_match(small: Khabar) -> None:
         assert titles(small, query) == {"خانه بزرگتر"}, query
 
 
+def test_compounds_written_in_two_or_three_pieces_match(tmp_path: Path) -> None:
+    spellings = ["درحالیکه", "درحالی که", "در حالیکه", "دانش‌آموزان", "دانش آموزان", "دانشآموزان"]
+    kh = Khabar(tmp_path / "data")
+    kh.ingest(
+        [
+            write_jsonl(
+                tmp_path / "a.jsonl", [{"title": f"خبر {i}", "body": f"او {w} رفت."} for i, w in enumerate(spellings)]
+            )
+        ]
+    )
+    for query in ("درحالیکه", "درحالی که", "در حالیکه"):
+        assert titles(kh, query) == {"خبر 0", "خبر 1", "خبر 2"}, query
+    for query in ("دانشآموزان", "دانش‌آموزان", "دانش آموزان"):
+        assert titles(kh, query) == {"خبر 3", "خبر 4", "خبر 5"}, query
+
+
 def test_title_is_boosted_over_body(tmp_path: Path) -> None:
     kh = Khabar(tmp_path / "data")
     kh.ingest(

@@ -40,13 +40,14 @@ def test_compound_group_spellings_without_space_are_one_term() -> None:
         ("رفتهاند", "رفته\u200cاند", "رفته اند"),
         ("خانهاش", "خانه\u200cاش", "خانه اش"),
         ("کردهایم", "کرده\u200cایم", "کرده ایم"),
+        ("برمیگردد", "برمی\u200cگردد", "برمی گردد"),  # a preverb before می
     ],
 )
 def test_joined_zwnj_and_spaced_spellings_are_one_term(joined: str, zwnj: str, spaced: str) -> None:
     assert primary_terms(joined) == primary_terms(zwnj) == primary_terms(spaced) == [fold_term(joined)]
 
 
-@pytest.mark.parametrize("spaced", ["بزرگ تر", "نامه ای", "خانه ام"])
+@pytest.mark.parametrize("spaced", ["بزرگ تر", "نامه ای", "خانه ام", "تیم شان", "تلاش مان"])
 def test_suffixes_that_are_words_are_indexed_glued_and_apart(spaced: str) -> None:
     first, second = spaced.split()
     assert terms(spaced) == [first, first + second, second]

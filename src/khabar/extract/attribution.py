@@ -120,8 +120,13 @@ _NAME_STOPS = frozenset(
 )
 _REPORTING = re.compile(r"گزارش\s*(?:داد|کرد|داده\s+است|می\s*دهد)|نوشت|اعلام\s*کرد|خبر\s*داد|مدعی\s*شد|اعلام\s*داشت")
 _BACKGROUND = re.compile(r"^(?:پیش\s*از\s*این|پیشتر|پیش‌تر|قبلا|قبلاً|پیش\s*تر)|گزارش\s*داده\s*بود")
-_DESK = re.compile(r"^(?:گروه|سرویس|دبیرخانه|بخش|واحد)\b.*?(?=خبرگزاری|$)")
-_REPORTER = re.compile(r"^(?:خبرنگار|خبرنگاران|عکاس|گزارشگر)\b")
+_DESK_OR_REPORTER = re.compile(r"^(?:گروه|سرویس|دبیرخانه|بخش|واحد|خبرنگار|خبرنگاران|عکاس|گزارشگر)\b")
+_QUOTES = "\"'«»“”„"
+_PUNCT = _QUOTES + "،,.:؛;()"
+# Words a sentence may open with before the medium that reports ("امروز روزنامه … گزارش کرد").
+_LEADING_ADVERBS = frozenset(
+    fold(w) for w in ("امروز", "دیروز", "امشب", "همچنین", "اخیرا", "اخیراً", "سپس", "همزمان", "بامداد", "صبح", "شامگاه")
+)
 
 
 def _key(text: str) -> str:
@@ -133,19 +138,28 @@ _MEDIA_KEYS = tuple(_key(w) for w in _MEDIA_WORDS)
 
 
 def opening_attribution(paragraph: str) -> tuple[str | None, list[str]]:
-    """(agency, relayed sources) from a paragraph that opens "به گزارش X، به نقل از Y،"."""
-    m = re.match(r"\s*به\s+گزارش\s+([^،,:.]+?)\s*(?:[،,]|\s+(?=به\s+نقل\s+از))", paragraph)
+    """(agency, relayed sources) from a paragraph that opens "به گزارش X، به نقل از Y،".
+
+    The clause up to the first comma names the agency, behind a desk or reporter and before a
+    dateline ("… از گچساران", "… در آمریکای لاتین"); "از Y" there is a source when Y is a medium
+    ("به گزارش ورزش سه از مهر"), and "به نقل از Y" always is.
+    """
+    m = re.match(r"\s*به\s+گزارش\s+", paragraph)
     if not m:
         return None, []
-    agency = clean_agency(m.group(1))
     rest = paragraph[m.end() :]
-    cites = []
-    relayed = re.match(r"\s*به\s+نقل\s+از\s+([^،,:.]+)", rest)
-    if relayed:
-        name = _name(relayed.group(1))
-        if name:
+    clause = re.split(r"[،,:]", rest, maxsplit=1)[0]
+    head, *relayed = re.split(r"\s+(?:و\s+)?به\s+نقل\s+از\s+", clause, maxsplit=1)
+    cites = [name for name in map(_name, relayed) if name]
+    head, *source = re.split(r"\s+از\s+", head, maxsplit=1)
+    for name in map(_name, source):
+        if name and is_media_name(name):
             cites.append(name)
-    return agency, cites
+    head = re.split(r"\s+در\s+", head, maxsplit=1)[0]
+    after = re.match(r"\s*[،,]\s*(?:و\s+)?به\s+نقل\s+از\s+([^،,:.]+)", rest[len(clause) :])
+    if after and (name := _name(after.group(1))):
+        cites.append(name)
+    return clean_agency(head), cites
 
 
 def starts_with_attribution(paragraph: str) -> bool:
@@ -154,27 +168,35 @@ def starts_with_attribution(paragraph: str) -> bool:
 
 
 def clean_agency(name: str) -> str | None:
-    """The agency in an attribution: without the desk ("گروه بین الملل") or reporter
-    ("خبرنگار سیاسی") in front of it."""
-    name = " ".join(name.split())
-    name = _DESK.sub("", name).strip() or name
-    if _REPORTER.match(name):
-        known = known_agency_in(name)
-        if known:
-            return known
-        name = name.split()[-1]
-    return name or None
+    """The agency in an attribution, without the desk ("گروه بین الملل"), the reporter
+    ("خبرنگار سیاسی") or the quotes around it."""
+    name = " ".join(name.strip().strip(_QUOTES).split()).strip(_QUOTES).strip()
+    if not name:
+        return None
+    if _DESK_OR_REPORTER.match(name):
+        at = name.find("خبرگزاری")
+        return known_agency_in(name) or (name[at:] if at >= 0 else name.split()[-1])
+    return name
 
 
 def known_agency_in(text: str) -> str | None:
-    """The longest known agency named in `text`, spelled as `text` spells it."""
-    key = _key(text)
+    """The longest known agency named in `text`, spelled as `text` spells it (with the word
+    "خبرگزاری" when the text puts it in front)."""
+    spans = [
+        (
+            m.start() + len(m.group()) - len(m.group().lstrip(_PUNCT)),
+            m.end() - len(m.group()) + len(m.group().rstrip(_PUNCT)),
+        )
+        for m in re.finditer(r"[^\s\u200c]+", text)
+        if m.group().strip(_PUNCT)
+    ]
+    keys = [_key(text[a:b]) for a, b in spans]
     for agency_key, _ in _KNOWN:
-        m = re.search(rf"(?:^|\s){re.escape(agency_key)}(?:\s|$)", key)
-        if m:
-            words = text.split()
-            start = len(key[: m.start()].split())
-            return " ".join(words[start : start + len(agency_key.split())])
+        wanted = agency_key.split()
+        for i in range(len(keys) - len(wanted) + 1):
+            if keys[i : i + len(wanted)] == wanted:
+                first = i - 1 if i > 0 and keys[i - 1] == "خبرگزاری" else i
+                return text[spans[first][0] : spans[i + len(wanted) - 1][1]]
     return None
 
 
@@ -196,7 +218,7 @@ def cited_sources(paragraphs: list[str]) -> list[str]:
                 name = _name(m.group(1))
                 if name and is_media_name(name):
                     found.append(name)
-            subject = _name(sentence)
+            subject = _name(_without_leading_adverbs(sentence))
             if subject and _starts_with_media_word(subject) and _REPORTING.search(sentence):
                 found.append(subject)
     return _unique(found)
@@ -211,10 +233,21 @@ def republisher_credit(paragraphs: list[str]) -> tuple[str | None, str | None]:
         )
         if m and not agency:
             agency = " ".join(m.group(1).split())
-        s = re.search(r"(?:موتور\s+جستجو(?:گر)?\s+خبر|سایت|وبسایت|وب‌سایت|پایگاه\s+خبری)\s+([^\s،,.()]+)", p)
-        if s and not site and "منبع" not in s.group(1):
+        s = re.search(
+            r"(?:موتور\s+جستجو(?:گر)?\s+خبر|سایت|وب\s?سایت|وب‌سایت|پایگاه\s+خبری)\s+([^\s،,.()]+)"
+            r"\s+(?:در\s+قبال|مصداق|هیچ\s+مسئولیت|مسئولیتی)",
+            p,
+        )
+        if s and not site:
             site = s.group(1)
     return agency, site
+
+
+def _without_leading_adverbs(sentence: str) -> str:
+    words = sentence.split()
+    while words and _key(words[0]) in _LEADING_ADVERBS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _name(text: str) -> str | None:

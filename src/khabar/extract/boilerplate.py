@@ -76,21 +76,20 @@ _RELATED_HEADINGS = tuple(
     )
 )
 
-_DISCLAIMER_MARKS = tuple(
-    _key(s)
-    for s in (
-        "مسئولیتی ندارد",
-        "مسئولیتی نخواهد داشت",
-        "هیچ مسئولیتی",
-        "قانون تجارت الکترونیک",
-        "نقض حقوق",
-        "کلیه حقوق",
-        "تمامی حقوق",
-        "حقوق مادی و معنوی",
-        "استفاده از مطالب",
-        "منبع خبر",
-        "بر عهده منبع",
-        "صرفا جهت اطلاع",
+# A legal notice or a republisher's credit: phrases that ordinary news sentences do not use.
+# ("نقض حقوق بشر" and "کلیه حقوق معوق کارگران" are news; "حقوق این سایت محفوظ است" is not.)
+_DISCLAIMERS = re.compile(
+    "|".join(
+        (
+            r"مسیولیتی\s+(?:ندارد|نخواهد\s+داشت|نمی\s*پذیرد)",
+            r"هیچ\s+مسیولیتی",
+            r"قانون\s+تجارت\s+الکترونیک",
+            r"حقوق\b.{0,50}\bمحفوظ",
+            r"منبع\s+(?:خبر|مطلب)\b.{0,60}\bاست\b",
+            r"استفاده\s+از\s+(?:مطالب|اخبار|محتوای).{0,60}(?:ذکر\s+منبع|بلامانع|ممنوع|مجاز|منوط)",
+            r"نقض\s+حقوق\s+(?:مولفان|مولف|نشر|ناشر)",
+            r"بر\s+عهده\s+(?:منبع|کاربران|نویسنده)",
+        )
     )
 )
 
@@ -114,9 +113,8 @@ def is_related_heading(line: str) -> bool:
 
 
 def is_disclaimer(paragraph: str) -> bool:
-    """A legal notice or a republisher's "source of this news is X" line."""
-    key = _key(paragraph)
-    return any(mark in key for mark in _DISCLAIMER_MARKS)
+    """A legal notice, a copyright line or a republisher's "source of this news is X" line."""
+    return bool(_DISCLAIMERS.search(_key(paragraph)))
 
 
 def is_headline_run(paragraph: str) -> bool:
@@ -129,6 +127,15 @@ def is_headline_run(paragraph: str) -> bool:
 
 
 def looks_like_headline(line: str) -> bool:
-    """Short enough for a headline and not ending as a sentence does."""
+    """Short enough for a headline (Fars joins several with "/") and not ending as a sentence does."""
     words = len(line.split())
-    return 2 <= words <= 30 and not line.rstrip().endswith((".", ":", "،"))
+    return 2 <= words <= 45 and not line.rstrip().endswith((".", ":", "،"))
+
+
+def reads_as_text(paragraph: str) -> bool:
+    """A paragraph of article prose: sentences that end, a long passage with clauses in it
+    (a long multi-part headline has none), or too long for anything else."""
+    words = len(paragraph.split())
+    ends = paragraph.rstrip().endswith((".", "!", "؟", "?", "»", ")"))
+    clauses = "،" in paragraph or ". " in paragraph
+    return words > 45 or (words >= 25 and clauses) or (words >= 6 and ends)

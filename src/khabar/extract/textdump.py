@@ -2,12 +2,18 @@
 crawler gives): the title, lead and body among menus, header dates, codes, share buttons,
 disclaimers and lists of unrelated headlines.
 
-Each non-empty line is classified by what it looks like (a labelled date line, a news-code line,
-page furniture, an end marker, a disclaimer, or prose); the title is the first headline-shaped
-prose line; the body runs from there to the first end marker, share label or disclaimer. The
-publish time comes only from date lines outside the body, ranked by their labels: "تاریخ
-انتشار" beats an unlabelled date with a time (an agency's byline), which beats a bare date (a
-page's header shows today's date); "به روز شده"/"updated" dates are never the publish time.
+Each non-empty line is classified by its shape: a date line (a date and a few words), a code
+line, page furniture, an end marker, a disclaimer, or prose. The body starts at the first prose
+paragraph that reads as article text; the title is the nearest headline-shaped line before it
+(menus and kickers above lose); the body runs to the first end marker, share label or
+disclaimer, or a related-news heading followed only by headlines. Inside the body a date line
+without a label is prose ("بازی شماره 3 - 12/12/1363"). A trailing block of short lines that
+share no words with the article (other stories' headlines) is dropped.
+
+The publish time comes only from date lines before the body, after it, or labelled as such,
+ranked by their labels: "تاریخ انتشار" beats an unlabelled date with a time (an agency's byline),
+which beats a bare date (a page's header shows today's date); "به روز شده"/"updated" dates are
+never the publish time.
 """
 
 from __future__ import annotations
@@ -18,10 +24,12 @@ from dataclasses import dataclass
 from khabar.errors import ExtractError
 from khabar.extract import attribution, boilerplate
 from khabar.models import Article
+from khabar.text.analysis import is_stop, primary_terms
 from khabar.text.chars import fold, persian_letters, tidy_space
 from khabar.text.dates import DateMatch, find_dates
 
-_CODE = re.compile(r"^(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر|کد)\s*[:：]?\s*(\d{3,})$")
+_CODE_LINE = re.compile(r"^کد\s*[:：]?\s*(\d{3,})$")  # a bare "کد 757695" line
+_CODE = re.compile(r"(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر)\s*[:：]?\s*(\d{3,})")
 _PUBLISH_LABELS = ("تاریخ انتشار", "زمان انتشار", "انتشار", "منتشر شده", "تاریخ خبر", "تاریخ ثبت", "تاریخ")
 _UPDATE_LABELS = (
     "به روز شده",
@@ -34,6 +42,7 @@ _UPDATE_LABELS = (
     "updated",
 )
 _META_WORDS_MAX = 8  # words left on a line beside a date for it to be a date line, not prose
+_UNRELATED_SHARE = 0.2  # a line sharing fewer of its words with the article is another story
 
 
 @dataclass
@@ -46,21 +55,17 @@ class _Line:
 def read_text_dump(text: str, url: str | None = None) -> Article:
     """The article in a plain-text page dump. Raises ExtractError when there is none."""
     lines = [_classify(line) for line in tidy_space(text).split("\n") if line.strip()]
-    title_at = next((i for i, line in enumerate(lines) if line.kind == "prose" and _headline(line)), None)
+    first_text = next((i for i, line in enumerate(lines) if line.kind == "prose" and _reads_as_text(line)), None)
+    if first_text is None:
+        if any(_headline(line) for line in lines):
+            raise ExtractError("no article found: a headline but no body")
+        raise ExtractError("no article found: no paragraph reads as article text")
+    title_at = next((i for i in range(first_text - 1, -1, -1) if _headline(lines[i])), None)
     if title_at is None:
-        raise ExtractError("no article found: no line reads as a headline")
+        raise ExtractError("no article found: no headline before the text")
     title = lines[title_at].text
-    body: list[str] = []
-    end_at = len(lines)
-    for i in range(title_at + 1, len(lines)):
-        line = lines[i]
-        if line.kind in ("end", "disclaimer") or (line.kind == "tool" and body):
-            end_at = i
-            break
-        if line.kind == "prose" and _key(line.text) != _key(title):
-            body.append(line.text)
-    while body and boilerplate.is_headline_run(body[-1]):
-        body.pop()
+    body, meta, end_at = _body(lines, first_text, title)
+    body = _without_trailing_headlines(body, title)
     if not body:
         raise ExtractError("no article found: a headline but no body")
 
@@ -73,12 +78,11 @@ def read_text_dump(text: str, url: str | None = None) -> Article:
     ):
         lead = body.pop(0)
 
-    outside = lines[:title_at] + lines[end_at:]
-    published, notes = _publish_time([line for line in lines if line.kind == "date"])
+    outside = lines[:first_text] + lines[end_at:]
+    published, notes = _publish_time([line for line in outside + meta if line.kind == "date"])
     agency, cites = attribution.opening_attribution(body[0])
     credited, site = attribution.republisher_credit([line.text for line in outside])
-    byline = _byline_agency(lines[:title_at] + [line for line in lines[title_at:end_at] if line.kind == "date"])
-    agency = credited or byline or agency
+    agency = credited or _byline_agency(lines[:first_text]) or agency
     cites += attribution.cited_sources(body)
     agency = persian_letters(agency) if agency else None
     return Article(
@@ -90,14 +94,90 @@ def read_text_dump(text: str, url: str | None = None) -> Article:
         agency=agency,
         site=persian_letters(site) if site else None,
         cites=tuple(_unique(persian_letters(c) for c in cites if agency is None or _key(c) != _key(agency))),
-        news_code=next((m.group(1) for line in lines if (m := _CODE.match(fold(line.text)))), None),
+        news_code=_news_code(outside + meta),
         notes=tuple(notes),
     )
 
 
+def _body(lines: list[_Line], start: int, title: str) -> tuple[list[str], list[_Line], int]:
+    """The body paragraphs from `start`, the labelled meta lines met on the way, and where the
+    body ends."""
+    body: list[str] = []
+    meta: list[_Line] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.kind in ("end", "disclaimer", "tool"):
+            break
+        if line.kind == "related":
+            after = i + 1
+            while after < len(lines) and lines[after].kind == "prose" and not _reads_as_text(lines[after]):
+                after += 1
+            if after == len(lines) or lines[after].kind != "prose":
+                break  # a list of other stories closes the article
+            i = after  # an inline "read more" link: skip it, the article goes on
+            continue
+        if line.kind in ("date", "code") and _labelled(line):
+            meta.append(line)
+        elif _key(line.text) != _key(title):
+            body.append(line.text)
+        i += 1
+    return body, meta, i
+
+
+def _without_trailing_headlines(body: list[str], title: str) -> list[str]:
+    """The body without a closing run of headlines: long blocks with no sentence in them, and
+    two or more short lines that share (almost) no words with the article."""
+    while body and boilerplate.is_headline_run(body[-1]):
+        body = body[:-1]
+    tail = 0
+    while tail < len(body) - 1 and boilerplate.looks_like_headline(body[-1 - tail]):
+        tail += 1
+    if tail >= 2:
+        article_words = _content_words(" ".join([title, *body[: len(body) - tail]]))
+        unrelated = [_shared(line, article_words) < _UNRELATED_SHARE for line in body[len(body) - tail :]]
+        cut = len(unrelated)
+        while cut and unrelated[cut - 1]:
+            cut -= 1
+        if len(unrelated) - cut >= 2:
+            body = body[: len(body) - tail + cut]
+    return body
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in primary_terms(text) if len(t) > 2 and not is_stop(t) and not t.isdigit()}
+
+
+def _shared(line: str, article_words: set[str]) -> float:
+    words = _content_words(line)
+    return len(words & article_words) / len(words) if words else 1.0
+
+
+def _reads_as_text(line: _Line) -> bool:
+    return boilerplate.reads_as_text(line.text) or attribution.starts_with_attribution(line.text)
+
+
+def _labelled(line: _Line) -> bool:
+    """A date or code line inside the body that says what it is (a publish or update time, a
+    news code), not a date that belongs to the story."""
+    if line.kind == "code":
+        return True
+    label = _key(line.text[: line.dates[0].start])
+    return any(_key(p) in label for p in _PUBLISH_LABELS + _UPDATE_LABELS) or bool(_CODE.search(fold(line.text)))
+
+
+def _news_code(lines: list[_Line]) -> str | None:
+    for line in lines:
+        folded = fold(line.text)
+        found = _CODE.search(folded) or _CODE_LINE.match(folded)
+        if found and len(line.text.split()) <= 16:
+            return found.group(1)
+    return None
+
+
 def _classify(text: str) -> _Line:
     folded = fold(text)
-    if _CODE.match(folded):
+    if _CODE_LINE.match(folded) or (_CODE.match(folded) and len(text.split()) <= 4):
         return _Line(text, "code", [])
     dates = find_dates(text)
     if dates and _words_beside(text, dates) <= _META_WORDS_MAX:
@@ -114,7 +194,11 @@ def _classify(text: str) -> _Line:
 
 
 def _headline(line: _Line) -> bool:
-    return boilerplate.looks_like_headline(line.text) and not attribution.starts_with_attribution(line.text)
+    return (
+        line.kind == "prose"
+        and boilerplate.looks_like_headline(line.text)
+        and not attribution.starts_with_attribution(line.text)
+    )
 
 
 def _words_beside(text: str, dates: list[DateMatch]) -> int:
@@ -171,7 +255,7 @@ def _byline_agency(lines: list[_Line]) -> str | None:
     for line in lines:
         if line.kind != "date":
             continue
-        label = line.text[: line.dates[0].start]
+        label = _CODE.sub(" ", line.text[: line.dates[0].start])
         found = attribution.known_agency_in(label)
         if found or re.match(r"\s*خبرگزاری\s+\S", label):
             return found or " ".join(label.split())

@@ -25,6 +25,8 @@ from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
 
 _NOT_A_HALF = frozenset(lexicon.SUFFIXES) | frozenset(lexicon.VERB_PREFIXES) | lexicon.SEPARATE_PREFIXES
+_NOT_A_SECOND_HALF = _NOT_A_HALF | frozenset(lexicon.BOUND_ENDINGS)
+MAX_SPLITS = 2  # a three-part compound ("درحالیکه") is written split in two places
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,12 @@ def plan(text: str, doc_freq: Callable[[str], int]) -> list[Unit]:
         if second is not None and glued is None and _joinable(word, second) and doc_freq(word + second):
             glued = word + second
         if second is not None and glued is not None:
-            units.append(Unit(((glued,), (word, second))))
+            # a compound of three pieces may be split elsewhere too: درحالی که = در حالیکه
+            others = [split for split in _splits(glued, doc_freq) if split != (word, second)]
+            units.append(Unit(((glued,), (word, second), *others)))
             i += 2
             continue
-        alternatives = [(word,)]
-        split = _best_split(word, doc_freq)
-        if split:
-            alternatives.append(split)
+        alternatives = [(word,), *_splits(word, doc_freq)]
         units.append(Unit(tuple(alternatives), optional=is_stop(word)))
         i += 1
     if units and all(u.optional for u in units):
@@ -81,19 +82,21 @@ def _joinable(first: str, second: str) -> bool:
     )
 
 
-def _best_split(word: str, doc_freq: Callable[[str], int]) -> tuple[str, str] | None:
-    """The split of a joined word into two indexed words, the most frequent pair first."""
+def _splits(word: str, doc_freq: Callable[[str], int]) -> list[tuple[str, str]]:
+    """The splits of a joined word into two indexed words, best supported first (at most
+    MAX_SPLITS): "بینالمللی" → ("بین", "المللی") when the index holds both halves."""
     if len(word) < 4 or not word.isalpha():
-        return None
-    best: tuple[int, tuple[str, str]] | None = None
+        return []
+    found = []
     for cut in range(2, len(word) - 1):
         first, second = word[:cut], word[cut:]
-        if not _joinable(first, second):
+        if not _joinable(first, second) or second in _NOT_A_SECOND_HALF:
             continue
         support = min(doc_freq(first), doc_freq(second))
-        if support and (best is None or support > best[0]):
-            best = (support, (first, second))
-    return best[1] if best else None
+        if support:
+            found.append((support, (first, second)))
+    found.sort(key=lambda f: -f[0])
+    return [split for _, split in found[:MAX_SPLITS]]
 
 
 def to_tantivy(units: list[Unit], schema: tantivy.Schema) -> tantivy.Query:

@@ -64,7 +64,9 @@ _TOKEN_PARTS = {
 }
 # Named groups tell a token's kind; the unnamed twin only finds tokens, faster.
 _TOKEN = re.compile("|".join(f"(?P<{kind}>{part})" for kind, part in _TOKEN_PARTS.items()))
-_TOKEN_TEXT = re.compile("|".join(f"(?:{part})" for part in _TOKEN_PARTS.values()))
+# For the hot loop: each token with what separates it from the one before, in one findall.
+_SEPARATOR = rf"([^\w{_IN_WORD}]*)"
+_SPACED_TOKENS = re.compile(_SEPARATOR + "(" + "|".join(f"(?:{part})" for part in _TOKEN_PARTS.values()) + ")")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
@@ -177,55 +179,43 @@ _new = tuple.__new__
 def analyze(text: str) -> list[Term]:
     """The index terms of `text`, in order; the same function serves documents and queries.
 
-    One pass with one unit of lookahead: a unit is held back until the next one shows whether
-    the two are one word (see `_glue`).
+    Each word's term is emitted as soon as it is read; when the next word turns out to belong
+    to it (see `_glue`), the last term is replaced by the glued one ("sure") or the glued one is
+    added beside it ("both"). Gluing is rare, so the common path stays short: this loop runs
+    for every word khabar ever sees.
     """
     terms: list[Term] = []
     append = terms.append
     cache = _TOKEN_UNITS
-    position = -1
-    # the unit held back: its word, term, span, position; and the word before it
-    held_word: str | None = None
-    held_term = ""
-    held_start = held_end = held_position = 0
-    holding = False
-    before_held: str | None = None
-    cursor = 0
-    find = text.find
     affixes, prefixes, new, glue_of = _AFFIXES, _PREFIXES, _new, _glue
-    for token in _TOKEN_TEXT.findall(text):
-        start = find(token, cursor)
+    position = -1
+    cursor = 0
+    last_word: str | None = None  # the last word, while something may still glue onto it
+    word_before: str | None = None  # the word before it ("ماه" before "می")
+    for between, token in _SPACED_TOKENS.findall(text):
+        start = cursor + len(between)
+        if not text.startswith(token, start):  # a character neither a separator nor a token
+            start = text.find(token, cursor)
+            between = text[cursor:start]
         end = start + len(token)
-        between = text[cursor:start]
         joined = between == " " or not between or between.isspace()
         gap = not joined and cursor > 0
         cursor = end
-        units = cache.get(token) or _token_units(token)
-        for word, term in units:
-            if holding:
-                glue = (
-                    glue_of(before_held, held_word, word, joined)
-                    if joined and (word in affixes or held_word in prefixes)
-                    else None
-                )
+        for word, term in cache.get(token) or _token_units(token):
+            if joined and last_word is not None and (word in affixes or last_word in prefixes):
+                glue = glue_of(word_before, last_word, word, True)
                 if glue == "sure":
-                    append(new(Term, (held_term + term, held_position, held_start, end, 1)))
-                    holding = False
-                    before_held = word
-                    joined = True
-                    gap = False
+                    last = terms[-1]
+                    terms[-1] = new(Term, (last[0] + term, last[1], last[2], end, 1))
+                    word_before, last_word = word, None
                     continue
-                append(new(Term, (held_term, held_position, held_start, held_end, 1)))
                 if glue == "both":
-                    append(new(Term, (held_term + term, held_position, held_start, end, 2)))
-                before_held = held_word
+                    last = terms[-1]
+                    append(new(Term, (last[0] + term, last[1], last[2], end, 2)))
             position += 2 if gap else 1
-            held_word, held_term, held_start, held_end, held_position = word, term, start, end, position
-            holding = True
-            joined = True  # words after the first in one token are joined to it
-            gap = False
-    if holding:
-        append(new(Term, (held_term, held_position, held_start, held_end, 1)))
+            append(new(Term, (term, position, start, end, 1)))
+            word_before, last_word = last_word, word
+            joined, gap = True, False  # the next word of the same token is joined to this one
     return terms
 
 

@@ -241,15 +241,20 @@ PAST_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
 # The past participle (stem + ه) with the short forms of "to be": رفته‌اند, گفته‌ام.
 PERFECT_ENDINGS = ("ه", "هام", "های", "هایم", "هاید", "هاند", "هاست")
 
-VERB_PREFIXES = ("نمی", "می")
+# The verbal prefix, also after a preverb (برمی‌گردد, درمی‌آید). Longest first.
+VERB_PREFIXES = ("بازنمی", "برنمی", "درنمی", "بازمی", "فرامی", "برمی", "درمی", "وامی", "نمی", "می")
 
 # Suffixes that writers join, separate with a ZWNJ or separate with a space. The joined,
 # ZWNJ and spaced spellings become one term. Longest first, so "هایی" wins over "ها".
 SURE_SUFFIXES = ("هایی", "های", "ترین", "اند", "ایم", "اید", "ها", "اش")
-# Suffixes that are also words (تر "wet", ای "O", ام as in "ام‌القری"): when spaced they are
-# indexed both glued and apart, so neither reading is lost.
-WORDLIKE_SUFFIXES = ("تر", "ای", "ام")
+# Suffixes that are also words (تر "wet", ای "O", ام as in "ام‌القری", شان folded from شأن
+# "dignity"), and the possessives مان/تان/شان: when spaced they are indexed both glued and apart,
+# so neither reading is lost.
+WORDLIKE_SUFFIXES = ("تر", "ای", "ام", "مان", "تان", "شان")
 SUFFIXES = SURE_SUFFIXES + WORDLIKE_SUFFIXES
+# Endings that never stand alone as a word, so a joined word is never split before them: the
+# plurals ان/ات/ین and the enclitic ست ("سال‌هاست").
+BOUND_ENDINGS = ("ان", "ات", "ین", "ست")
 
 # Words that look like a word plus a suffix (or a prefix plus a word) but are another word;
 # the ZWNJ or spaced spelling must not be glued into them. تن‌ها (bodies) is not تنها (alone).
