@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from khabar.text.display import display
 from tests.conftest import EXPECTED, SEED_NAMES, SEEDS, run_khabar, ws
 
 
@@ -138,6 +139,9 @@ def test_bad_input_gets_one_line_each_and_the_rest_is_ingested(tmp_path: Path) -
     # the windows-1256 page was read, not lost: its agency and text are searchable
     found = json.loads(run_khabar("search", "کوبسی", "--json", data=data, check=True).stdout)
     assert found["hits"][0]["agency"] == "ایسنا"
+    extracted = json.loads(run_khabar("extract", str(cp1256), "--json", check=True).stdout)
+    assert extracted["notes"][-1] == "decoded as windows-1256"
+    assert extracted["published"] == EXPECTED["pages"][SEED_NAMES[1]]["published"]
 
 
 def test_extract_errors_are_one_line(tmp_path: Path) -> None:
@@ -168,7 +172,9 @@ def test_start_loads_the_demo_corpus_and_searches_it(tmp_path: Path) -> None:
     result = run_khabar("start", data=data, check=True)
     count = int(result.stdout.split(" articles in ")[0].split()[-1])
     assert 280 <= count <= 302
-    assert "«می شویم»" in result.stdout and TITLE_000 in result.stdout
+    assert "«می شویم»" in result.stdout
+    assert display(TITLE_000) in result.stdout  # readers see titles in display form (ZWNJ restored)
+    assert display(TITLE_000) != TITLE_000
     again = run_khabar("start", data=data, check=True)
     assert f"{count} articles in" in again.stdout and "0 added now" in again.stdout
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from khabar.errors import KhabarError
 from khabar.models import Article, SearchResult, dumps, jalali_text
 from khabar.service import SORTS, Khabar, extract_file
+from khabar.text.display import display
 from khabar.text.highlight import Snippet
 
 _BOLD, _PLAIN = "\033[1m", "\033[0m"
@@ -124,7 +125,7 @@ def _start(args: argparse.Namespace) -> int:
             print(_results_text(kh.search(query, limit=3), sys.stdout.isatty()))
     finally:
         kh.close()
-    print(f'\nSearch it yourself: khabar --data {args.data} search "تیم ملی"')
+    print(f'\nSearch it yourself: {sys.argv[0]} --data {args.data} search "تیم ملی"')
     return 1 if report.failed else 0
 
 
@@ -148,7 +149,7 @@ def _results_text(result: SearchResult, bold: bool) -> str:
     lines = [f"«{result.query}»: {result.total} results"]
     for n, hit in enumerate(result.hits, start=1):
         meta = " · ".join(x for x in (hit.agency, jalali_text(hit.published), hit.id) if x)
-        lines.append(f"{n}. {hit.title}")
+        lines.append(f"{n}. {display(hit.title)}")
         lines.append(f"   {meta}")
         text = hit.snippet
         if bold:

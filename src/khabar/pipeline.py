@@ -27,6 +27,7 @@ ARTICLE_SUFFIXES = (".jsonl",)
 READABLE_SUFFIXES = PAGE_SUFFIXES + ARTICLE_SUFFIXES
 MAX_PAGE_BYTES = 5_000_000  # larger than any real article page; a bigger "page" is not one
 BATCH = 500
+_ENCODING_NAMES = {"cp1256": "windows-1256"}
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,11 @@ def read_page(path: Path) -> Article:
         raise InputError("no such file or folder") from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}") from None
-    text, _encoding = decode(data)
-    return read_text_dump(text)
+    text, encoding = decode(data)
+    article = read_text_dump(text)
+    if encoding not in ("utf-8", "utf-16"):
+        article = article.with_(notes=(*article.notes, f"decoded as {_ENCODING_NAMES.get(encoding, encoding)}"))
+    return article
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[str, Article | Failure]]:

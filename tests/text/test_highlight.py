@@ -35,3 +35,11 @@ def test_render_escapes_the_text_and_wraps_marks() -> None:
     s = snippet("<script>alert(1)</script> ائتلاف", terms("ائتلاف"))
     out = s.render("<mark>", "</mark>", html.escape)
     assert out == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>ائتلاف</mark>"
+
+
+def test_a_snippet_is_one_line_cut_at_the_sentence_end() -> None:
+    lead = "مدافع تیم پرسپولیس در تمرین حضور یافت."
+    body = "به گزارش ورزش سه، " + "جمله‌ای بلند درباره تمرین امروز تیم است " * 12
+    s = snippet(lead + "\n" + body, terms("پرسپولیس"), width=120)
+    assert s.text == lead + " " + ELLIPSIS
+    assert marked(s) == ["پرسپولیس"]

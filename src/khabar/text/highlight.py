@@ -61,9 +61,11 @@ def snippet(
         length += len(plain) + len(marked)
         cursor = e
     pieces.append(display(text[cursor:end], frequency))
+    # one line: a paragraph break inside the passage reads as a space (same length, marks hold)
+    passage = "".join(pieces).replace("\n", " ").rstrip()
     if end < len(text):
-        pieces.append(" " + ELLIPSIS)
-    return Snippet("".join(pieces), tuple(marks))
+        passage += " " + ELLIPSIS
+    return Snippet(passage, tuple(marks))
 
 
 def _window(text: str, hits: list[Term], width: int) -> tuple[int, int]:
@@ -86,9 +88,11 @@ def _window(text: str, hits: list[Term], width: int) -> tuple[int, int]:
 
 
 def _word_edge(text: str, i: int, *, backwards: bool) -> int:
-    """Move `i` to the nearest space so no word is cut in half."""
+    """Move `i` to the nearest space so no word is cut in half (a cut between words stays)."""
     if i <= 0 or i >= len(text):
         return max(0, min(i, len(text)))
+    if text[i - 1].isspace() or text[i].isspace() or not text[i - 1].isalnum():
+        return i
     if backwards:
         j = text.rfind(" ", 0, i)
         return j + 1 if j >= 0 and i - j < 30 else i
