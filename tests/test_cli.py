@@ -102,7 +102,7 @@ def test_search_filters_on_the_command_line(seeded_data: Path) -> None:
 
 def test_ingest_again_adds_nothing(seeded_data: Path) -> None:
     result = run_khabar("ingest", str(SEEDS), "--json", data=seeded_data, check=True)
-    assert json.loads(result.stdout) == {"added": 0, "duplicates": 2, "failed": 0, "errors": []}
+    assert json.loads(result.stdout) == {"added": 0, "duplicates": 2, "failed": 0, "skipped": 0, "errors": []}
 
 
 def test_bad_input_gets_one_line_each_and_the_rest_is_ingested(tmp_path: Path) -> None:

@@ -19,9 +19,10 @@ ALLOWED = {
     "index": {"text", "models", "errors"},
     "models": set(),
     "errors": set(),
-    "pipeline": {"text", "extract", "store", "index", "models", "errors"},
-    "service": {"text", "extract", "store", "index", "models", "errors", "pipeline"},
-    "cli": {"text", "models", "errors", "service"},
+    "pipeline": {"text", "extract", "store", "index", "models", "errors", "inputs"},
+    "inputs": {"text", "extract", "models", "errors"},
+    "service": {"text", "extract", "store", "index", "models", "errors", "pipeline", "inputs"},
+    "cli": {"text", "models", "errors", "service", "pipeline"},
 }
 PURE = {"text", "extract"}
 IO_MODULES = {"os", "io", "socket", "pathlib", "shutil", "subprocess", "sqlite3", "urllib.request", "httpx"}

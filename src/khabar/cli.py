@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from khabar.errors import KhabarError
 from khabar.models import Article, SearchResult, dumps, jalali_text
+from khabar.pipeline import IngestReport
 from khabar.service import SORTS, Khabar, extract_file
 from khabar.text.display import display
 from khabar.text.highlight import Snippet
@@ -51,13 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    e = sub.add_parser("extract", help="read one page and print the article it holds, without storing it")
+    e = sub.add_parser("extract", help="read one page (.html or .txt) and print its article, without storing it")
     e.add_argument("path", type=Path, metavar="PATH")
     e.add_argument("--url", help="the page's address, when the file does not say it")
     e.add_argument("--json", action="store_true", help="print the article as JSON")
     e.set_defaults(run=_extract)
 
-    i = sub.add_parser("ingest", help="add pages (.txt dumps, .jsonl articles, folders) to the store and index")
+    i = sub.add_parser(
+        "ingest", help="add pages (.txt, .html), articles (.jsonl), web archives (.warc, .warc.gz) or folders"
+    )
     i.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.set_defaults(run=_ingest)
@@ -85,17 +89,46 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     kh = Khabar(args.data)
+    progress = _Progress() if sys.stderr.isatty() else None
     try:
-        report = kh.ingest(args.paths)
+        report = kh.ingest(args.paths, progress=progress)
     finally:
         kh.close()
+        if progress:
+            progress.done()
     for error in report.errors:
         print(f"khabar: {error}", file=sys.stderr)
     if args.json:
         print(dumps(report.to_json()))
     else:
-        print(f"added {report.added}, duplicates {report.duplicates}, failed {report.failed} — {args.data}")
+        skipped = f", skipped {report.skipped} (not Persian news pages)" if report.skipped else ""
+        print(f"added {report.added}, duplicates {report.duplicates}, failed {report.failed}{skipped} — {args.data}")
     return 1 if report.failed else 0
+
+
+class _Progress:
+    """One line on a terminal's stderr, rewritten a few times a second, while a bulk ingest runs."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, report: IngestReport) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2:
+            return
+        self.shown = now
+        seen = report.added + report.duplicates + report.failed + report.skipped
+        rate = seen / max(now - self.started, 1e-9)
+        line = (
+            f"ingest: {seen:,} read · {report.added:,} added · {report.duplicates:,} duplicates · "
+            f"{report.failed:,} failed · {report.skipped:,} skipped · {rate:,.0f}/s"
+        )
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 def _search(args: argparse.Namespace) -> int:

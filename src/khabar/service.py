@@ -18,8 +18,9 @@ from pathlib import Path
 from khabar import store
 from khabar.errors import QueryError
 from khabar.index.engine import SearchIndex
+from khabar.inputs import read_inputs, read_page
 from khabar.models import Article, Hit, SearchResult
-from khabar.pipeline import Ingester, IngestReport, read_inputs, read_page
+from khabar.pipeline import Ingester, IngestReport
 from khabar.text.dates import TEHRAN, parse_user_date
 from khabar.text.highlight import snippet
 

@@ -10,6 +10,7 @@ such as "منبع خبر "خبرگزاری فارس" است و … سایت Z �
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from khabar.text.chars import fold
 
@@ -129,11 +130,16 @@ _LEADING_ADVERBS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
+    """Folded, ZWNJ as space (memoized: names and words repeat from page to page)."""
     return " ".join(fold(text).replace("\u200c", " ").split())
 
 
 _KNOWN = sorted(((_key(a), a) for a in KNOWN_AGENCIES), key=lambda p: -len(p[0]))
+_KNOWN_BY_FIRST_WORD: dict[str, list[tuple[str, ...]]] = {}
+for _agency_key, _ in _KNOWN:
+    _KNOWN_BY_FIRST_WORD.setdefault(_agency_key.split()[0], []).append(tuple(_agency_key.split()))
 _MEDIA_KEYS = tuple(_key(w) for w in _MEDIA_WORDS)
 
 
@@ -182,22 +188,23 @@ def clean_agency(name: str) -> str | None:
 def known_agency_in(text: str) -> str | None:
     """The longest known agency named in `text`, spelled as `text` spells it (with the word
     "خبرگزاری" when the text puts it in front)."""
-    spans = [
-        (
-            m.start() + len(m.group()) - len(m.group().lstrip(_PUNCT)),
-            m.end() - len(m.group()) + len(m.group().rstrip(_PUNCT)),
-        )
-        for m in re.finditer(r"[^\s\u200c]+", text)
-        if m.group().strip(_PUNCT)
-    ]
+    spans = []
+    for m in re.finditer(r"[^\s\u200c]+", text):
+        word = m.group()
+        if word.strip(_PUNCT):
+            start = m.start() + len(word) - len(word.lstrip(_PUNCT))
+            spans.append((start, m.end() - len(word) + len(word.rstrip(_PUNCT))))
     keys = [_key(text[a:b]) for a, b in spans]
-    for agency_key, _ in _KNOWN:
-        wanted = agency_key.split()
-        for i in range(len(keys) - len(wanted) + 1):
-            if keys[i : i + len(wanted)] == wanted:
-                first = i - 1 if i > 0 and keys[i - 1] == "خبرگزاری" else i
-                return text[spans[first][0] : spans[i + len(wanted) - 1][1]]
-    return None
+    best: tuple[int, int] | None = None  # (start word, word count)
+    for i, key in enumerate(keys):
+        for wanted in _KNOWN_BY_FIRST_WORD.get(key, ()):
+            if keys[i : i + len(wanted)] == list(wanted) and (best is None or len(wanted) > best[1]):
+                best = (i, len(wanted))
+    if best is None:
+        return None
+    i, count = best
+    first = i - 1 if i > 0 and keys[i - 1] == "خبرگزاری" else i
+    return text[spans[first][0] : spans[i + count - 1][1]]
 
 
 def is_media_name(name: str) -> bool:

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import re
 
+from khabar.text.analysis import is_stop, primary_terms
 from khabar.text.chars import fold
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def _key(text: str) -> str:
     """Folded, ZWNJ as space, punctuation dropped: how labels are compared."""
-    folded = fold(text).replace("\u200c", " ")
-    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+    return " ".join(_PUNCTUATION.sub(" ", fold(text).replace("\u200c", " ")).split())
 
 
-_END_MARKER = re.compile(r"^(?:انتهای|پایان)\s*(?:پیام|خبر|متن)\s*(?:/\s*\S{0,6})?$")
+# After "انتهای پیام" agencies add a desk letter or code ("/ی", "/ر"); punctuation is gone from keys.
+_END_MARKER = re.compile(r"^(?:انتهای|پایان) ?(?:پیام|خبر|متن)(?: \S{1,6})?$")
+_MORE_ARROWS = re.compile(r"»»|««|›{2,}|‹{2,}|>>|<<")
+_SHORT = 8  # words: page furniture (labels, markers, headings) is never longer
 
 _SHARE_AND_TOOLS = {
     _key(s)
@@ -94,27 +99,39 @@ _DISCLAIMERS = re.compile(
 )
 
 
+def line_kind(line: str) -> str | None:
+    """What a line of a page is, when it is page furniture: "end" (the agency's end marker,
+    "انتهای پیام/ی"), "tool" (a share button, print link, tag heading, a "more" link such as
+    "فیلم بیشتر »»"), "related" (a related-news heading) or "disclaimer" (a legal notice, a
+    copyright line, a republisher's credit); None for anything else. The line is folded once."""
+    key = _key(line)
+    words = key.count(" ") + 1
+    if words <= _SHORT:
+        if _END_MARKER.match(key):
+            return "end"
+        if key in _SHARE_AND_TOOLS or (words <= 4 and _MORE_ARROWS.search(line)):
+            return "tool"
+        if any(key == h or (key.startswith(h + " ") and words <= h.count(" ") + 3) for h in _RELATED_HEADINGS):
+            return "related"
+    if _DISCLAIMERS.search(key):
+        return "disclaimer"
+    return None
+
+
 def is_end_marker(line: str) -> bool:
-    """ "انتهای پیام", "انتهای پیام/ی", "پایان خبر": the agency's own end of the story."""
-    return bool(_END_MARKER.match(" ".join(fold(line).replace("\u200c", " ").split())))
+    return line_kind(line) == "end"
 
 
 def is_tool_label(line: str) -> bool:
-    """A share button, print link, tag or comment heading, or a "more" link ("فیلم بیشتر »»")."""
-    key = _key(line)
-    if key in _SHARE_AND_TOOLS:
-        return True
-    return len(key.split()) <= 4 and bool(re.search(r"»»|««|›{2,}|‹{2,}|>>|<<", line))
+    return line_kind(line) == "tool"
 
 
 def is_related_heading(line: str) -> bool:
-    key = _key(line)
-    return any(key == h or (key.startswith(h) and len(key.split()) <= len(h.split()) + 2) for h in _RELATED_HEADINGS)
+    return line_kind(line) == "related"
 
 
 def is_disclaimer(paragraph: str) -> bool:
-    """A legal notice, a copyright line or a republisher's "source of this news is X" line."""
-    return bool(_DISCLAIMERS.search(_key(paragraph)))
+    return line_kind(paragraph) == "disclaimer"
 
 
 def is_headline_run(paragraph: str) -> bool:
@@ -139,3 +156,88 @@ def reads_as_text(paragraph: str) -> bool:
     ends = paragraph.rstrip().endswith((".", "!", "؟", "?", "»", ")"))
     clauses = "،" in paragraph or ". " in paragraph
     return words > 45 or (words >= 25 and clauses) or (words >= 6 and ends)
+
+
+_PUBLISH_LABELS = tuple(
+    _key(s) for s in ("تاریخ انتشار", "زمان انتشار", "انتشار", "منتشر شده", "تاریخ خبر", "تاریخ ثبت", "تاریخ")
+)
+_UPDATE_LABELS = tuple(
+    _key(s)
+    for s in ("به روز شده", "بروز شده", "به روزرسانی", "بروزرسانی", "به روز رسانی", "ویرایش", "اصلاح", "updated")
+)
+_EDITOR_CODE = re.compile(r"^[\w/,.\-]{1,40}$", re.ASCII)
+_CREDIT = re.compile(r"^(?:خبرنگار|نویسنده|گزارش|عکس|عکاس|ترجمه|مترجم|تنظیم|ویراستار|دبیر|تهیه|منبع)\s*[:：]")
+_UNRELATED_SHARE = 0.2  # a line sharing fewer of its words with the article is another story
+
+
+def is_publish_label(label: str) -> bool:
+    """True when the words before a date say it is the publish time ("تاریخ انتشار")."""
+    key = _key(label)
+    return any(p in key for p in _PUBLISH_LABELS)
+
+
+def is_update_label(label: str) -> bool:
+    """True when the words before a date say it is an update time ("به روز شده")."""
+    key = _key(label)
+    return any(u in key for u in _UPDATE_LABELS)
+
+
+def is_editor_code(line: str) -> bool:
+    """An editor's or CMS code after a story ("17302", "R35347/P1015135/S3,27/CT7")."""
+    return bool(_EDITOR_CODE.match(fold(line).replace(" ", ""))) and len(line.split()) <= 2
+
+
+def article_paragraphs(lines: list[str], title: str, lead: str | None = None) -> list[str]:
+    """The article's paragraphs among the lines of its body element: up to the end marker,
+    share buttons or disclaimer; without related-news lists, repeats of the title and lead, and
+    the codes, credits and unrelated headlines after the text."""
+    same = {_key(title), _key(lead or "")}
+    kinds = [line_kind(line) for line in lines]
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        line, kind = lines[i], kinds[i]
+        if kind in ("end", "disclaimer") or (kind == "tool" and body):
+            break
+        if kind == "related":
+            after = i + 1
+            while after < len(lines) and not reads_as_text(lines[after]) and kinds[after] != "end":
+                after += 1
+            if after == len(lines) or kinds[after] == "end":
+                break  # a list of other stories closes the article
+            i = after  # an inline "read more" link: skip it, the article goes on
+            continue
+        if kind != "tool" and _key(line) not in same:
+            body.append(line)
+        i += 1
+    while body and (is_editor_code(body[-1]) or (_CREDIT.match(fold(body[-1])) and len(body[-1].split()) <= 8)):
+        body.pop()
+    return without_trailing_headlines(body, title)
+
+
+def without_trailing_headlines(body: list[str], title: str) -> list[str]:
+    """The body without a closing run of headlines: long blocks with no sentence in them, and
+    two or more short lines that share (almost) no words with the article."""
+    while body and is_headline_run(body[-1]):
+        body = body[:-1]
+    tail = 0
+    while tail < len(body) - 1 and looks_like_headline(body[-1 - tail]):
+        tail += 1
+    if tail >= 2:
+        article_words = _content_words(" ".join([title, *body[: len(body) - tail]]))
+        unrelated = [_shared(line, article_words) < _UNRELATED_SHARE for line in body[len(body) - tail :]]
+        cut = len(unrelated)
+        while cut and unrelated[cut - 1]:
+            cut -= 1
+        if len(unrelated) - cut >= 2:
+            body = body[: len(body) - tail + cut]
+    return body
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in primary_terms(text) if len(t) > 2 and not is_stop(t) and not t.isdigit()}
+
+
+def _shared(line: str, article_words: set[str]) -> float:
+    words = _content_words(line)
+    return len(words & article_words) / len(words) if words else 1.0

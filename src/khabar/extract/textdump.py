@@ -24,25 +24,12 @@ from dataclasses import dataclass
 from khabar.errors import ExtractError
 from khabar.extract import attribution, boilerplate
 from khabar.models import Article
-from khabar.text.analysis import is_stop, primary_terms
 from khabar.text.chars import fold, persian_letters, tidy_space
 from khabar.text.dates import DateMatch, find_dates
 
 _CODE_LINE = re.compile(r"^کد\s*[:：]?\s*(\d{3,})$")  # a bare "کد 757695" line
 _CODE = re.compile(r"(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر)\s*[:：]?\s*(\d{3,})")
-_PUBLISH_LABELS = ("تاریخ انتشار", "زمان انتشار", "انتشار", "منتشر شده", "تاریخ خبر", "تاریخ ثبت", "تاریخ")
-_UPDATE_LABELS = (
-    "به روز شده",
-    "بروز شده",
-    "به روزرسانی",
-    "بروزرسانی",
-    "به روز رسانی",
-    "ویرایش",
-    "اصلاح",
-    "updated",
-)
 _META_WORDS_MAX = 8  # words left on a line beside a date for it to be a date line, not prose
-_UNRELATED_SHARE = 0.2  # a line sharing fewer of its words with the article is another story
 
 
 @dataclass
@@ -65,7 +52,7 @@ def read_text_dump(text: str, url: str | None = None) -> Article:
         raise ExtractError("no article found: no headline before the text")
     title = lines[title_at].text
     body, meta, end_at = _body(lines, first_text, title)
-    body = _without_trailing_headlines(body, title)
+    body = boilerplate.without_trailing_headlines(body, title)
     if not body:
         raise ExtractError("no article found: a headline but no body")
 
@@ -125,34 +112,6 @@ def _body(lines: list[_Line], start: int, title: str) -> tuple[list[str], list[_
     return body, meta, i
 
 
-def _without_trailing_headlines(body: list[str], title: str) -> list[str]:
-    """The body without a closing run of headlines: long blocks with no sentence in them, and
-    two or more short lines that share (almost) no words with the article."""
-    while body and boilerplate.is_headline_run(body[-1]):
-        body = body[:-1]
-    tail = 0
-    while tail < len(body) - 1 and boilerplate.looks_like_headline(body[-1 - tail]):
-        tail += 1
-    if tail >= 2:
-        article_words = _content_words(" ".join([title, *body[: len(body) - tail]]))
-        unrelated = [_shared(line, article_words) < _UNRELATED_SHARE for line in body[len(body) - tail :]]
-        cut = len(unrelated)
-        while cut and unrelated[cut - 1]:
-            cut -= 1
-        if len(unrelated) - cut >= 2:
-            body = body[: len(body) - tail + cut]
-    return body
-
-
-def _content_words(text: str) -> set[str]:
-    return {t for t in primary_terms(text) if len(t) > 2 and not is_stop(t) and not t.isdigit()}
-
-
-def _shared(line: str, article_words: set[str]) -> float:
-    words = _content_words(line)
-    return len(words & article_words) / len(words) if words else 1.0
-
-
 def _reads_as_text(line: _Line) -> bool:
     return boilerplate.reads_as_text(line.text) or attribution.starts_with_attribution(line.text)
 
@@ -162,8 +121,9 @@ def _labelled(line: _Line) -> bool:
     news code), not a date that belongs to the story."""
     if line.kind == "code":
         return True
-    label = _key(line.text[: line.dates[0].start])
-    return any(_key(p) in label for p in _PUBLISH_LABELS + _UPDATE_LABELS) or bool(_CODE.search(fold(line.text)))
+    label = line.text[: line.dates[0].start]
+    labelled = boilerplate.is_publish_label(label) or boilerplate.is_update_label(label)
+    return labelled or bool(_CODE.search(fold(line.text)))
 
 
 def _news_code(lines: list[_Line]) -> str | None:
@@ -182,15 +142,7 @@ def _classify(text: str) -> _Line:
     dates = find_dates(text)
     if dates and _words_beside(text, dates) <= _META_WORDS_MAX:
         return _Line(text, "date", dates)
-    if boilerplate.is_end_marker(text):
-        return _Line(text, "end", [])
-    if boilerplate.is_tool_label(text):
-        return _Line(text, "tool", [])
-    if boilerplate.is_related_heading(text):
-        return _Line(text, "related", [])
-    if boilerplate.is_disclaimer(text):
-        return _Line(text, "disclaimer", [])
-    return _Line(text, "prose", [])
+    return _Line(text, boilerplate.line_kind(text) or "prose", [])
 
 
 def _headline(line: _Line) -> bool:
@@ -226,10 +178,10 @@ def _publish_time(date_lines: list[_Line]) -> tuple[DateMatch | None, list[str]]
     for order, line in enumerate(date_lines):
         for match in line.dates:
             label = _label(line, match)
-            if any(_key(u) in label for u in _UPDATE_LABELS):
+            if boilerplate.is_update_label(label):
                 notes.append(f"not the publish time (an update time): {match.text}")
                 continue
-            if any(_key(p) in label for p in _PUBLISH_LABELS):
+            if boilerplate.is_publish_label(label):
                 rank = 3
             elif match.has_time:
                 rank = 2

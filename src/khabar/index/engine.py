@@ -16,7 +16,7 @@ from pathlib import Path
 import tantivy
 
 from khabar.errors import StoreError
-from khabar.index.documents import TEXT_FIELDS, agency_key, article_document, build_schema
+from khabar.index.documents import agency_key, article_document, build_schema
 from khabar.index.query import Unit, plan, to_tantivy
 from khabar.models import Article
 
@@ -147,4 +147,4 @@ class IndexWriter:
         self._writer.commit()
 
 
-__all__ = ["TEXT_FIELDS", "IndexWriter", "Matches", "SearchIndex"]
+__all__ = ["IndexWriter", "Matches", "SearchIndex"]

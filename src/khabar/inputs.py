@@ -1,0 +1,268 @@
+"""Files → articles: page dumps (.txt), HTML pages (.html, .htm), article files (.jsonl) and web
+archives (.warc, .warc.gz), one article or one failure at a time.
+
+Everything streams with constant memory: a JSONL file line by line, a WARC record by record. A bad
+file, line or record becomes a `Failure` with the reason in words and the next one is read: a
+truncated or corrupt WARC record is skipped by finding the start of the next record. Web
+archives hold much that is not a Persian news page (images, scripts, redirects, pages in Arabic,
+Urdu or English, as a Common Crawl News archive does); those records are counted as skipped, not
+failed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from khabar.errors import ExtractError, InputError
+from khabar.extract.encoding import declared_charset, decode, without_mojibake
+from khabar.extract.html import read_html
+from khabar.extract.textdump import read_text_dump
+from khabar.models import Article
+from khabar.text.language import is_persian
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+ARTICLE_SUFFIXES = (".jsonl",)
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
+MAX_PAGE_BYTES = 5_000_000  # larger than any real article page; a bigger "page" is not one
+_ENCODING_NAMES = {"cp1256": "windows-1256"}
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be read, with the reason in words."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record of a web archive that is not a Persian news page (not an error)."""
+
+    source: str
+    reason: str
+
+
+Item = Article | Failure | Skipped
+
+
+def read_inputs(paths: Iterable[Path]) -> Iterator[tuple[str, Item]]:
+    """(source, article, failure or skip) for every page or record under `paths`.
+
+    A folder is read recursively, taking the files whose kind khabar knows and leaving other
+    files (notes, expected-output JSON) alone; a file named explicitly is always read.
+    """
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if _kind(file):
+                    yield from read_file(file)
+        elif path.exists():
+            yield from read_file(path)
+        else:
+            yield str(path), Failure(str(path), "no such file or folder")
+
+
+def read_file(path: Path) -> Iterator[tuple[str, Item]]:
+    """The articles of one file: the records of a JSONL file or web archive, or one page."""
+    kind = _kind(path)
+    if kind == "articles":
+        yield from _read_jsonl(path)
+    elif kind == "archive":
+        yield from _read_warc(path)
+    else:
+        try:
+            yield str(path), read_page(path)
+        except (InputError, ExtractError) as e:
+            yield str(path), Failure(str(path), str(e))
+
+
+def read_page(path: Path, url: str | None = None) -> Article:
+    """The article of one page file (.txt dump or HTML). Raises InputError or ExtractError."""
+    if _kind(path) in ("articles", "archive"):
+        raise InputError("this file holds many articles, not one page: ingest it")
+    try:
+        if path.is_dir():
+            raise InputError("a folder, not a page")
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise InputError(_too_large(size))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file or folder") from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}") from None
+    return page_article(data, url=url, html=_kind(path) == "html" or _looks_like_html(data))
+
+
+def page_article(data: bytes, *, url: str | None = None, html: bool, charset: str | None = None) -> Article:
+    """The article in one page's bytes. Raises InputError or ExtractError."""
+    text, encoding = decode(data, charset or (declared_charset(data) if html else None))
+    text, repaired = without_mojibake(text)
+    article = read_html(text, url=url) if html else read_text_dump(text, url=url)
+    notes = list(article.notes)
+    if encoding not in ("utf-8", "utf-16"):
+        notes.append(f"decoded as {_ENCODING_NAMES.get(encoding, encoding)}")
+    if repaired:
+        notes.append("repaired double-encoded UTF-8 (mojibake)")
+    return article.with_(notes=tuple(notes)) if notes != list(article.notes) else article
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(ARCHIVE_SUFFIXES):
+        return "archive"
+    if name.endswith(ARTICLE_SUFFIXES):
+        return "articles"
+    if name.endswith((".html", ".htm")):
+        return "html"
+    if name.endswith(".txt"):
+        return "text"
+    return None
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<!--")) or b"<html" in head
+
+
+def _too_large(size: int) -> str:
+    return f"{size / 1e6:.0f} MB is too large for one page (limit {MAX_PAGE_BYTES // 1_000_000} MB)"
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[str, Item]]:
+    """One article object a line; a bad line is a failure of its own."""
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            source = f"{path}:{number}"
+            if not raw.strip():
+                continue
+            try:
+                yield source, Article.from_json(json.loads(raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                yield source, Failure(source, "not UTF-8")
+            except json.JSONDecodeError as e:
+                yield source, Failure(source, f"not JSON ({e.msg})")
+            except ValueError as e:
+                yield source, Failure(source, f"not an article: {e}")
+
+
+class _BrokenRecord(Exception):
+    """A record warcio cannot read; `offset` is where it starts."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+
+
+# What warcio raises on a damaged archive (a truncated record even surfaces as AttributeError
+# inside warcio); caught only around warcio's own calls so khabar's bugs are never hidden.
+_ARCHIVE_ERRORS = (ArchiveLoadFailed, EOFError, OSError, zlib.error, gzip.BadGzipFile, ValueError, AttributeError)
+
+
+def _read_warc(path: Path) -> Iterator[tuple[str, Item]]:
+    """Persian HTML responses of a web archive, record by record; a broken record is reported
+    and reading goes on at the next record."""
+    try:
+        stream = path.open("rb")
+    except OSError as e:
+        yield str(path), Failure(str(path), f"cannot read: {e.strerror or e}")
+        return
+    with stream:
+        compressed = stream.read(3) == _GZIP_MAGIC
+        start: int | None = 0
+        seen = 0
+        while start is not None:
+            try:
+                for offset, item in _records(stream, start, path):
+                    seen += 1
+                    yield f"{path}@{offset}", item
+                start = None
+            except _BrokenRecord as broken:
+                seen += 1
+                source = f"{path}@{broken.offset}"
+                yield source, Failure(source, f"broken WARC record ({broken}); skipped it")
+                start = _next_record(stream, broken.offset, compressed)
+        if seen == 0:
+            yield str(path), Failure(str(path), "no WARC records in this file")
+
+
+def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, Item]]:
+    stream.seek(start)
+    iterator = ArchiveIterator(stream)
+    records = iter(iterator)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except _ARCHIVE_ERRORS as e:
+            raise _BrokenRecord(start + iterator.offset, str(e) or type(e).__name__) from None
+        offset = start + iterator.get_record_offset()
+        if record.rec_type != "response":
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        http = record.http_headers
+        content_type = (http.get_header("Content-Type") or "") if http else ""
+        if http is None or http.get_statuscode() != "200" or "html" not in content_type.lower():
+            yield offset, Skipped(url or str(path), f"not an HTML page ({content_type or 'no content type'})")
+            continue
+        length = int(record.rec_headers.get_header("Content-Length") or 0)
+        if length > MAX_PAGE_BYTES:
+            yield offset, Failure(url or str(path), _too_large(length))
+            continue
+        try:
+            data = record.content_stream().read(MAX_PAGE_BYTES + 1)
+        except _ARCHIVE_ERRORS as e:
+            raise _BrokenRecord(offset, str(e) or type(e).__name__) from None
+        yield offset, _archived_page(data, url, _charset(content_type))
+
+
+def _archived_page(data: bytes, url: str | None, charset: str | None) -> Item:
+    source = url or "a WARC record"
+    try:
+        article = page_article(data, url=url, html=True, charset=charset)
+    except (InputError, ExtractError) as e:
+        return Failure(source, str(e))
+    if not is_persian(f"{article.title}\n{article.body}"):
+        return Skipped(source, "not a Persian page")
+    return article
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip().strip("\"'")
+    return None
+
+
+def _next_record(stream: BinaryIO, broken_at: int, compressed: bool) -> int | None:
+    """Where the record after a broken one starts: the next gzip member of a .warc.gz, the next
+    "WARC/1." line of a plain archive; None at the end of the file."""
+    magic = _GZIP_MAGIC if compressed else b"\n" + _WARC_MAGIC
+    position = broken_at + 1
+    stream.seek(position)
+    carry = b""
+    while chunk := stream.read(1 << 20):
+        window = carry + chunk
+        found = window.find(magic)
+        if found >= 0:
+            return position - len(carry) + found + (0 if compressed else 1)
+        carry = window[-(len(magic) - 1) :]
+        position += len(chunk)
+    return None
