@@ -35,7 +35,7 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from khabar.extract.encoding import decode, declared_charset
+from khabar.extract.encoding import declared_charset, decode
 from khabar.extract.html import read_html
 from khabar.text.analysis import primary_terms
 from khabar.text.dates import parse_machine_time
@@ -47,8 +47,31 @@ def ws(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "tr", "table",
-          "section", "article", "blockquote", "header", "footer", "figure", "figcaption", "pre"}
+BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "pre",
+}
 
 
 def page_text(html: str) -> str:
@@ -155,12 +178,13 @@ def main() -> None:
         html, _ = decode(raw, declared_charset(raw))
         reference = expected_body(expected, html)
         row = {}
-        for name, read in (
-            ("khabar", lambda: khabar_reading(html, expected["url"], not args.no_profiles)),
-            ("trafilatura", lambda: trafilatura_reading(html, expected["url"])),
-        ):
+        readers = {
+            "khabar": lambda html, url: khabar_reading(html, url, not args.no_profiles),
+            "trafilatura": trafilatura_reading,
+        }
+        for name, read in readers.items():
             try:
-                row[name] = scores(*read(), expected, reference)
+                row[name] = scores(*read(html, expected["url"]), expected, reference)
             except Exception as e:  # a reader that fails on a page scores zero on it
                 print(f"  {page.name}: {name} failed: {type(e).__name__}: {e}", file=sys.stderr)
                 row[name] = dict.fromkeys(FIELDS, 0.0)

@@ -202,21 +202,26 @@ def _read_warc(path: Path) -> Iterator[tuple[str, Item]]:
 
 
 def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, Item]]:
+    size = stream.seek(0, 2)
     stream.seek(start)
-    iterator = ArchiveIterator(stream)
+    iterator = ArchiveIterator(stream, check_digests=True)
     records = iter(iterator)
     while True:
         try:
             record = next(records)
         except StopIteration:
+            if start + iterator.offset < size:  # warcio stops quietly at a member cut short
+                raise _BrokenRecord(start + iterator.offset, "the file ends inside a record") from None
             return
         except _ARCHIVE_ERRORS as e:
             raise _BrokenRecord(start + iterator.offset, str(e) or type(e).__name__) from None
-        offset = start + iterator.get_record_offset()
+        offset = start + iterator.offset  # (get_record_offset() would consume the record first)
         if record.rec_type != "response":
             continue
         url = record.rec_headers.get_header("WARC-Target-URI")
         http = record.http_headers
+        if http is None and (url or "").startswith("http"):
+            raise _BrokenRecord(offset, "a response without its HTTP headers (truncated)")
         content_type = (http.get_header("Content-Type") or "") if http else ""
         if http is None or http.get_statuscode() != "200" or "html" not in content_type.lower():
             yield offset, Skipped(url or str(path), f"not an HTML page ({content_type or 'no content type'})")
@@ -229,6 +234,14 @@ def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, It
             data = record.content_stream().read(MAX_PAGE_BYTES + 1)
         except _ARCHIVE_ERRORS as e:
             raise _BrokenRecord(offset, str(e) or type(e).__name__) from None
+        if len(data) > MAX_PAGE_BYTES:
+            yield offset, Failure(url or str(path), _too_large(len(data)))
+            continue
+        # bytes the record announced but the file does not have: cut off mid-record
+        if (getattr(record.raw_stream, "limit", 0) or 0) > 0:
+            raise _BrokenRecord(offset, "the record is cut off")
+        if record.digest_checker.passed is False:
+            raise _BrokenRecord(offset, "; ".join(record.digest_checker.problems) or "digest mismatch")
         yield offset, _archived_page(data, url, _charset(content_type))
 
 
