@@ -10,6 +10,7 @@ import re
 
 from khabar.text.analysis import is_stop, primary_terms
 from khabar.text.chars import fold
+from khabar.text.dates import find_dates
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -19,9 +20,11 @@ def _key(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", fold(text).replace("\u200c", " ")).split())
 
 
-# After "انتهای پیام" agencies add a desk letter or code ("/ی", "/ر"); punctuation is gone from keys.
-_END_MARKER = re.compile(r"^(?:انتهای|پایان) ?(?:پیام|خبر|متن)(?: \S{1,6})?$")
+# After "انتهای پیام" agencies add a desk letter or code ("/ی", "/۸۵۰۴۷/ ح"); punctuation is gone
+# from keys.
+_END_MARKER = re.compile(r"^(?:انتهای|پایان) ?(?:پیام|خبر|متن)(?: (?:\d+|\S{1,2})){0,3}$")
 _MORE_ARROWS = re.compile(r"»»|««|›{2,}|‹{2,}|>>|<<")
+_TOOL_SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _SHORT = 8  # words: page furniture (labels, markers, headings) is never longer
 
 _SHARE_AND_TOOLS = {
@@ -45,6 +48,9 @@ _SHARE_AND_TOOLS = {
         "دیدگاه",
         "دیدگاه ها",
         "نظر شما",
+        "ارسال نظرات",
+        "دیدگاه کاربران",
+        "نظرات کاربران",
         "برچسب ها",
         "برچسب‌ها",
         "کلمات کلیدی",
@@ -94,6 +100,7 @@ _DISCLAIMERS = re.compile(
             r"استفاده\s+از\s+(?:مطالب|اخبار|محتوای).{0,60}(?:ذکر\s+منبع|بلامانع|ممنوع|مجاز|منوط)",
             r"نقض\s+حقوق\s+(?:مولفان|مولف|نشر|ناشر)",
             r"بر\s+عهده\s+(?:منبع|کاربران|نویسنده)",
+            r"مسیول\s+محتوای\s+(?:سایت|سایتهای|سایت\s+های|پایگاه)",
         )
     )
 )
@@ -110,6 +117,9 @@ def line_kind(line: str) -> str | None:
         if _END_MARKER.match(key):
             return "end"
         if key in _SHARE_AND_TOOLS or (words <= 4 and _MORE_ARROWS.search(line)):
+            return "tool"
+        parts = [_key(p) for p in _TOOL_SEPARATORS.split(line) if p.strip()]
+        if len(parts) > 1 and all(p in _SHARE_AND_TOOLS for p in parts):  # "نسخه چاپی | ارسال به دوستان"
             return "tool"
         if any(key == h or (key.startswith(h + " ") and words <= h.count(" ") + 3) for h in _RELATED_HEADINGS):
             return "related"
@@ -191,7 +201,7 @@ def article_paragraphs(lines: list[str], title: str, lead: str | None = None) ->
     """The article's paragraphs among the lines of its body element: up to the end marker,
     share buttons or disclaimer; without related-news lists, repeats of the title and lead, and
     the codes, credits and unrelated headlines after the text."""
-    same = {_key(title), _key(lead or "")}
+    title_key, lead_key = _key(title), _key(lead or "")
     kinds = [line_kind(line) for line in lines]
     body: list[str] = []
     i = 0
@@ -207,12 +217,34 @@ def article_paragraphs(lines: list[str], title: str, lead: str | None = None) ->
                 break  # a list of other stories closes the article
             i = after  # an inline "read more" link: skip it, the article goes on
             continue
-        if kind != "tool" and _key(line) not in same:
+        key = _key(line)
+        if _is_date_line(line):  # "آخرین به روز رسانی: …", a bare date: page furniture, not text
+            i += 1
+            continue
+        # the title never belongs in the body; the lead only when repeated as its first line
+        if kind != "tool" and key != title_key and not (key == lead_key and not body):
             body.append(line)
         i += 1
     while body and (is_editor_code(body[-1]) or (_CREDIT.match(fold(body[-1])) and len(body[-1].split()) <= 8)):
         body.pop()
     return without_trailing_headlines(body, title)
+
+
+def _is_date_line(line: str) -> bool:
+    """A publish or update time on a line of its own, or a date with at most its weekday; a
+    line that mentions a date among other words ("بازی شماره 3 - 12/12/1363") is text."""
+    if len(line.split()) > 14:
+        return False
+    dates = find_dates(line)
+    if not dates:
+        return False
+    before = line[: dates[0].start]
+    if is_publish_label(before) or is_update_label(before):
+        return True
+    rest = line
+    for match in reversed(dates):
+        rest = rest[: match.start] + " " + rest[match.end :]
+    return len(_key(rest).split()) <= 1
 
 
 def without_trailing_headlines(body: list[str], title: str) -> list[str]:

@@ -106,11 +106,15 @@ def _candidates(declared: str | None) -> list[str]:
     return names
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _reads_as_text(text: str) -> bool:
     """True when most letters are Arabic-script or Latin: what a real page holds."""
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return False
-    arabic = sum("\u0600" <= c <= "\u06ff" for c in letters)
-    latin = sum(c.isascii() for c in letters)
-    return (arabic + latin) / len(letters) > 0.9 and arabic > latin / 4
+    arabic, latin = len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text))
+    return (arabic + latin) / letters > 0.9 and arabic > latin / 4

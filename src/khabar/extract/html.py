@@ -4,8 +4,8 @@ The body comes from the surest source the page offers: a site profile's selector
 schema.org `articleBody` element that most Persian news platforms mark, else trafilatura's
 main-text extraction for layouts nobody described. trafilatura drops every zero-width non-joiner
 (it keeps only `str.isprintable()` characters, and ZWNJ is a format character), which breaks
-Persian words apart ("بی‌فایده" → "بیفایده"); khabar hands it the page with each ZWNJ replaced by
-a printable stand-in and puts them back afterwards.
+Persian words apart ("بی‌فایده" → "بیفایده"); khabar hands it the page with each ZWNJ (and ZWJ,
+and soft hyphen) replaced by a printable stand-in and puts them back afterwards.
 
 Around the body, what generic extractors miss on Persian pages: the title that the page's own
 metadata agrees with (a site-name suffix, a stale og:title or a section name in an h1 lose), the
@@ -20,6 +20,7 @@ import datetime as dt
 import re
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from khabar.errors import ExtractError
@@ -44,8 +45,21 @@ _NOISE_CLASS = re.compile(
     r"hidden|hide|d-none|sr-only|print|rating|subscribe|newsletter|tags?|keywords|caption|breadcrumbs?)(?:$|[-_])"
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_ZWNJ_ENTITY = re.compile(r"&(?:zwnj|#8204|#x200c);", re.IGNORECASE)
-_STAND_IN = "⁂"  # printable, so trafilatura keeps it; never in Persian news text
+# Invisible characters Persian text relies on (ZWNJ, ZWJ, the soft hyphen some keyboards type for
+# a ZWNJ), each with a printable stand-in trafilatura keeps; none occurs in Persian news text.
+_STAND_INS = {"\u200c": "⁂", "\u200d": "⁑", "\u00ad": "⁎"}
+_INVISIBLE_ENTITY = re.compile(r"&(zwnj|#8204|#x200c|zwj|#8205|#x200d|shy|#173|#xad);", re.IGNORECASE)
+_ENTITY_CHAR = {
+    "zwnj": "\u200c",
+    "#8204": "\u200c",
+    "#x200c": "\u200c",
+    "zwj": "\u200d",
+    "#8205": "\u200d",
+    "#x200d": "\u200d",
+    "shy": "\u00ad",
+    "#173": "\u00ad",
+    "#xad": "\u00ad",
+}
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]+\s+|\s*\|\s*")
 _MACHINE_KEYS = (
     "article:published_time",
@@ -56,12 +70,36 @@ _MACHINE_KEYS = (
     "dcterms.issued",
     "publish-date",
     "pubdate",
+    "originalpublicationdate",  # the BBC's
+)
+_NOT_THE_ARTICLE = frozenset({"header", "nav", "footer", "aside", "a", "script", "style", "option"})
+_COMMENTS = re.compile(r"comment|comm_|reply|feedback|discussion", re.IGNORECASE)
+_TO_STAND_IN = str.maketrans(_STAND_INS)
+_FROM_STAND_IN = str.maketrans({v: k for k, v in _STAND_INS.items()})
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_TITLE_XPATH = (
+    f"//*[contains({_LOWER}, 'title') or contains({_LOWER}, 'titr') or contains({_LOWER}, 'headline') "
+    f"or self::h2][not(self::title)]"
+)
+_LEAD_XPATH = (
+    ".//*[@itemprop='description' or contains(@class, 'lead') or contains(@class, 'Lead') "
+    "or contains(@class, 'summary') or contains(@class, 'Summary') or contains(@class, 'intro') "
+    "or contains(@class, 'Intro')][not(self::meta)]"
 )
 _DATE_CLASS = re.compile(r"date|time|publish|pdate|news-info|meta", re.IGNORECASE)
 # elements whose class, id or itemprop may name a date (the regex above decides, case-blind)
 _DATE_XPATH = ".//*[@class or @id or @itemprop][not(self::script or self::style)]"
+_SOURCE_LINE = re.compile(r"^\s*منبع\s*(?:خبر)?\s*[:：]\s*(.+?)\s*$")
 _CODE_LABEL = re.compile(r"(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر)\s*[:：]?\s*(\d{3,})")
 _AGREEMENT = 0.5  # share of words an h1 must share with the page's own title metadata
+_ENOUGH_PROSE = 30  # words of sentences that make a passage an article, not a menu row
+_SHORT_LINE = 8  # words: before the text, shorter lines are dates, kickers and bylines
+_CAPTION_WORDS = 15  # a block with an image and no more words than this is the image and its caption
+_PROSE_XPATH = "//body//text()[string-length(normalize-space()) > 40]"
+_PROSE_PIECE = 60  # characters: shorter text pieces are labels, links and headlines
+_SENTENCE_MARK = re.compile(r"[.،؛!؟?:]")
+_DENSE_MIN = 400  # characters of sentences the article element holds at least
+_DENSE_SHARE = 0.6  # share of the page's sentence text the article element holds at least
 
 
 def read_html(text: str, url: str | None = None, *, use_profiles: bool = True) -> Article:
@@ -77,17 +115,32 @@ def read_html(text: str, url: str | None = None, *, use_profiles: bool = True) -
         (profile_for_host(url) or profile_for_host(own_url) or _profile_from_urls(facts)) if use_profiles else None
     )
     title, title_element = _headline(tree, facts, profile)
+    container = _container(tree, profile)
+    if container is not None:
+        raw = _paragraphs(container, profile)
+        if title_element is None:  # the title came from metadata: the page's own headline is surer
+            title = _headline_before(tree, container, title, facts, profile) or title
+    else:
+        raw = _fallback_paragraphs(text)
+        if title_element is None:  # the title came from metadata: the page's own headline is surer
+            title = _headline_in_lines(raw, title, facts, profile) or title
+        raw = _after_headline(raw, title)
     if not title:
         raise ExtractError("no article found: the page has no headline")
-    container = _container(tree, profile)
-    lead = _lead(tree, profile, container)
-    raw = _paragraphs(container, profile) if container is not None else _fallback_paragraphs(text)
+    region = _region(title_element, container)
+    descriptions = tuple(facts.meta("description", "og:description"))
+    lead = _lead(tree, profile, container, near=region, descriptions=descriptions)
     body = boilerplate.article_paragraphs(raw, title, lead)
+    if (
+        lead is None
+        and len(body) > 2
+        and _key(body[0]) in {_key(d) for d in facts.meta("description", "og:description")}
+    ):
+        lead = body.pop(0)  # a first paragraph the page also gives as its summary (BBC's bold opening)
     if not body:
         raise ExtractError("no article found: a headline but no article text")
-    region = _region(title_element, container)
-    published, notes = _publish_time(facts, tree, profile, region, container)
-    agency, cites = _agency(body, facts, profile)
+    published, notes = _publish_time(facts, tree, profile, region, container, title_element)
+    agency, cites = _agency(body, facts, profile, _source_credit(raw))
     cites += attribution.cited_sources(body)
     return Article(
         title=title,
@@ -98,7 +151,7 @@ def read_html(text: str, url: str | None = None, *, use_profiles: bool = True) -
         agency=agency,
         site=profile.title if profile else _site_name(facts),
         cites=tuple(_unique(persian_letters(c) for c in cites if not agency or _key(c) != _key(agency))),
-        news_code=(profile.news_code(own_url) if profile else None) or _news_code(region),
+        news_code=(profile.news_code(own_url) if profile else None) or _news_code(region) or _news_code(tree.body),
         notes=tuple(notes),
     )
 
@@ -144,33 +197,50 @@ def _headline(
     return None, None
 
 
-def _without_site_name(title: str, facts: PageFacts, profile: SiteProfile | None) -> str:
-    """A metadata title without the " - ایرنا" / "| خبرگزاری مهر" part naming the site."""
+def _without_site_name(title: str, facts: PageFacts, profile: SiteProfile | None, *, keep_empty: bool = False) -> str:
+    """A metadata title without the parts naming the site ("عصر ایران - …", "… | خبرگزاری مهر").
+    When nothing but the site's name is left, "" with `keep_empty`, else the title unchanged."""
     site_words = set(primary_terms(" ".join([*facts.meta("og:site_name"), *(profile.aliases if profile else ())])))
     if profile:
-        site_words |= set(primary_terms(profile.title))
-    parts = _TITLE_SEPARATORS.split(title)
-    while len(parts) > 1 and (set(primary_terms(parts[-1])) <= site_words or _is_latin(parts[-1])):
-        parts.pop()
-    return title[: title.rfind(parts[-1]) + len(parts[-1])].strip() if parts else title
+        site_words |= set(primary_terms(profile.title)) | {"خبرگزاری"}
+
+    def names_site(part: str) -> bool:
+        words = set(primary_terms(part))
+        return _is_latin(part) or (bool(words) and len(words & site_words) >= max(1, len(words) // 2))
+
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    kept = [p for p in parts if not names_site(p)]
+    if not kept:
+        return "" if keep_empty else title
+    if len(kept) == len(parts):
+        return title
+    first, last = title.find(kept[0]), title.rfind(kept[-1]) + len(kept[-1])
+    return title[first:last].strip()
 
 
 def _lead(
-    tree: lxml_html.HtmlElement, profile: SiteProfile | None, container: lxml_html.HtmlElement | None
+    tree: lxml_html.HtmlElement,
+    profile: SiteProfile | None,
+    container: lxml_html.HtmlElement | None,
+    near: lxml_html.HtmlElement | None = None,
+    descriptions: tuple[str, ...] = (),
 ) -> str | None:
-    """The lead (لید): a profile's, else an element the page marks as summary outside the body."""
+    """The lead (لید): a profile's, else an element the page marks as summary outside the body,
+    looked for near the headline when the article's part of the page is known."""
     if profile and profile.lead:
         found = [_text(e) for e in selector(profile.lead)(tree)]
         return next((t for t in found if t), None)
-    for element in tree.xpath(
-        "//*[@itemprop='description' or contains(@class,'lead') or contains(@class,'summary') "
-        "or contains(@class,'introtext')][not(self::meta)]"
-    ):
+    scope = near if near is not None and near is not container else tree
+    for element in scope.xpath(_LEAD_XPATH):
         if container is not None and (element is container or _inside(element, container)):
             continue
         text = _text(element)
         if 5 <= len(text.split()) <= 120:
             return text
+    for description in descriptions:  # an element outside the body that shows the page's own summary
+        for element in tree.xpath("//body//*[normalize-space(.) = $d]", d=" ".join(description.split())):
+            if container is None or not (element is container or _inside(element, container)):
+                return _text(element)
     return None
 
 
@@ -178,7 +248,9 @@ def _lead(
 
 
 def _container(tree: lxml_html.HtmlElement, profile: SiteProfile | None) -> lxml_html.HtmlElement | None:
-    """The element holding the article text, when the page says which one it is."""
+    """The element holding the article text: the one a profile or the page's schema.org markup
+    names, else the one that plainly holds most of the page's sentences; None when no element
+    clearly does (trafilatura decides then)."""
     if profile and profile.body:
         found = selector(profile.body)(tree)
         if found:
@@ -188,7 +260,31 @@ def _container(tree: lxml_html.HtmlElement, profile: SiteProfile | None) -> lxml
         best = max(marked, key=lambda e: len(e.text_content()))
         if len(best.text_content().split()) >= 20:
             return best
-    return None
+    return _densest_block(tree)
+
+
+def _densest_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The element whose own paragraphs (<p> children, or text between <br>s) hold most of the
+    page's sentence text, when it holds most of it plainly; the rest of the page is menus, lists
+    and comments in short pieces. A cheap first look that spares most pages trafilatura."""
+    scores: dict[lxml_html.HtmlElement, int] = {}
+    for node in tree.xpath(_PROSE_XPATH):
+        text = " ".join(str(node).split())
+        if len(text) < _PROSE_PIECE or not _SENTENCE_MARK.search(text):
+            continue
+        holder = node.getparent()
+        if holder is not None and node.is_tail:
+            holder = holder.getparent()
+        if holder is not None and holder.tag in ("p", "span", "strong", "b", "font", "em", "i", "a"):
+            holder = holder.getparent()  # a paragraph's text counts for the element holding the paragraphs
+        if holder is None or not _could_be_this_article(holder):
+            continue
+        scores[holder] = scores.get(holder, 0) + len(text)
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    total = sum(scores.values())
+    return best if scores[best] >= _DENSE_MIN and scores[best] >= _DENSE_SHARE * total else None
 
 
 def _paragraphs(container: lxml_html.HtmlElement, profile: SiteProfile | None) -> list[str]:
@@ -226,23 +322,121 @@ def _paragraphs(container: lxml_html.HtmlElement, profile: SiteProfile | None) -
 
 
 def _furniture(element: lxml_html.HtmlElement) -> bool:
+    """Share and related boxes, hidden elements, and an image with its caption."""
     classes = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
     return (
         any(_NOISE_CLASS.search(c) for c in classes)
         or element.get("hidden") is not None
         or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+        or (
+            element.tag in ("div", "p", "span", "center")
+            and element.find(".//img") is not None
+            and len(element.text_content().split()) <= _CAPTION_WORDS
+        )
     )
 
 
 def _fallback_paragraphs(text: str) -> list[str]:
-    """trafilatura's main text, with every ZWNJ kept (see the module docstring)."""
-    protected = _ZWNJ_ENTITY.sub(_STAND_IN, text.replace(ZWNJ, _STAND_IN))
-    extracted = trafilatura.extract(
-        protected, include_comments=False, include_tables=False, favor_precision=True, fast=True
+    """trafilatura's main text, as lines, with every ZWNJ kept (see the module docstring).
+
+    trafilatura's XML output keeps what its plain text loses: paragraphs, line breaks (<lb/>) and
+    table cells, so the old table layouts of Persian sites keep their paragraphs. Precision mode
+    first; when that finds no article text (it may pick a menu row), recall mode with tables and
+    trafilatura's own fallback extractors (slower, so only then).
+    """
+    protected = _INVISIBLE_ENTITY.sub(lambda m: _STAND_INS[_ENTITY_CHAR[m.group(1).lower()]], text)
+    protected = protected.translate(_TO_STAND_IN)
+    passes = (
+        {"favor_precision": True, "include_tables": False, "fast": True},
+        {"favor_recall": True, "include_tables": True, "fast": False},  # with trafilatura's own fallbacks
     )
-    if not extracted:
-        return []
-    return [" ".join(line.split()).replace(_STAND_IN, ZWNJ) for line in extracted.split("\n") if line.strip()]
+    for options in passes:
+        xml = trafilatura.extract(protected, output_format="xml", include_comments=False, **options)
+        lines = [line.translate(_FROM_STAND_IN) for line in _xml_lines(xml)] if xml else []
+        if sum(len(line.split()) for line in lines if boilerplate.reads_as_text(line)) >= _ENOUGH_PROSE:
+            return lines
+    return []
+
+
+def _headline_in_lines(
+    lines: list[str], stated: str | None, facts: PageFacts, profile: SiteProfile | None
+) -> str | None:
+    """The page's own headline among extracted lines: the nearest headline-shaped line before
+    the first paragraph of text (as in a text dump), when the metadata title holds it (a site
+    name around it) or is no more than the site's name."""
+    first_text = next((i for i, line in enumerate(lines) if boilerplate.reads_as_text(line)), None)
+    if not first_text:
+        return None
+    candidate = next((line for line in reversed(lines[:first_text]) if boilerplate.looks_like_headline(line)), None)
+    if candidate is None:
+        return None
+    if stated is None or _key(candidate) in _key(stated):
+        return candidate
+    return candidate if not _without_site_name(stated, facts, profile, keep_empty=True) else None
+
+
+def _headline_before(
+    tree: lxml_html.HtmlElement,
+    container: lxml_html.HtmlElement,
+    stated: str | None,
+    facts: PageFacts,
+    profile: SiteProfile | None,
+) -> str | None:
+    """The page's own headline: the last element marked as a title before the body, when the
+    metadata title holds it (a site name around it) or is no more than the site's name."""
+    order = {element: i for i, element in enumerate(tree.iter())}
+    start = order.get(container, 0)
+    candidates = [e for e in tree.xpath(_TITLE_XPATH) if order.get(e, start) < start and _could_be_this_article(e)]
+    for element in reversed(candidates):
+        text = _text(element)
+        if not boilerplate.looks_like_headline(text):
+            continue
+        if stated is None or _key(text) in _key(stated):
+            return text
+        return text if not _without_site_name(stated, facts, profile, keep_empty=True) else None
+    return None
+
+
+def _after_headline(lines: list[str], title: str | None) -> list[str]:
+    """The lines after the headline: a path, a date, a code, a kicker or a byline in the rows
+    above it or before the first paragraph of text is not the body."""
+    title_key = _key(title or "")
+    at = next((i for i, line in enumerate(lines[:12]) if _key(line) == title_key), None)
+    lines = lines[at + 1 :] if at is not None else lines
+    first_text = next((i for i, line in enumerate(lines) if boilerplate.reads_as_text(line)), 0)
+    return [line for i, line in enumerate(lines) if i >= first_text or len(line.split()) > _SHORT_LINE]
+
+
+def _xml_lines(xml: str) -> list[str]:
+    """The lines of trafilatura's XML: one per paragraph, heading, list item or table cell,
+    and one more at every <lb/>."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def walk(element: etree._Element) -> None:
+        block = element.tag in ("p", "head", "item", "cell", "quote", "row", "list", "table", "main")
+        if block or element.tag == "lb":
+            flush()
+        if element.text and element.tag != "lb":
+            current.append(element.text)
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        if element.tail:
+            current.append(element.tail)
+
+    main = root.find("main")
+    walk(main if main is not None else root)
+    flush()
+    return lines
 
 
 # --- publish time ------------------------------------------------------------------------------
@@ -254,6 +448,7 @@ def _publish_time(
     profile: SiteProfile | None,
     region: lxml_html.HtmlElement | None,
     container: lxml_html.HtmlElement | None,
+    title_element: lxml_html.HtmlElement | None,
 ) -> tuple[dt.datetime | None, list[str]]:
     """The first publication time and notes on the times passed over.
 
@@ -262,8 +457,10 @@ def _publish_time(
     like a text dump's ("تاریخ انتشار" > a byline time > a bare date), update times never count.
     """
     notes: list[str] = []
-    machine = _machine_times(facts)
+    machine = _machine_times(facts, dt.UTC if profile and profile.naive_times_in_utc else None)
     visible = _visible_times(tree, profile, region, container)
+    if not machine and not any(v.has_time for v in visible):
+        visible = _times_near_headline(tree, title_element) or visible
     if machine:
         source, value, when = machine[0]
         for other_source, other_value, other in machine[1:]:
@@ -286,15 +483,15 @@ def _publish_time(
     return None, notes
 
 
-def _machine_times(facts: PageFacts) -> list[tuple[str, str, dt.datetime]]:
+def _machine_times(facts: PageFacts, naive_zone: dt.tzinfo | None) -> list[tuple[str, str, dt.datetime]]:
     found = []
     for value in facts.article_value("datepublished"):
-        when = parse_machine_time(str(value))
+        when = parse_machine_time(str(value), naive_zone)
         if when:
             found.append(("JSON-LD datePublished", str(value), when))
     for key in _MACHINE_KEYS:
         for value in facts.meta(key):
-            when = parse_machine_time(value)
+            when = parse_machine_time(value, naive_zone)
             if when:
                 found.append((key, value, when))
     return found
@@ -332,6 +529,51 @@ def _visible_times(
     return [m for _, _, m in ranked]
 
 
+def _times_near_headline(tree: lxml_html.HtmlElement, title_element: lxml_html.HtmlElement | None) -> list[DateMatch]:
+    """Jalali times anywhere in the page's text, best label first, then nearest the headline
+    in page order; not in the header, navigation, footer, sidebars or link lists, where the
+    page's clock and other stories' times are printed."""
+    order = {element: i for i, element in enumerate(tree.iter())}  # held elements: stable identity
+    anchor = order.get(title_element, 0) if title_element is not None else 0
+    ranked = []
+    seen: set[lxml_html.HtmlElement] = set()
+    for node in tree.xpath(
+        "//body//text()[contains(translate(., '0123456789۰۱۲۳۴۵۶۷۸۹', '####################'), '#')]"
+    ):
+        element = node.getparent()
+        if element is not None and node.is_tail:  # "<span>تاریخ انتشار:</span> ۱۵ خرداد …": the label's parent
+            element = element.getparent()
+        if element is None or element in seen or not isinstance(element.tag, str):
+            continue
+        seen.add(element)
+        if not _could_be_this_article(element):
+            continue
+        text = _text(element)
+        if len(text) > 150:
+            text = " ".join(str(node).split())
+        for match in find_dates(text):
+            label = _key(text[: match.start])
+            if boilerplate.is_update_label(label):
+                continue
+            rank = 3 if boilerplate.is_publish_label(label) else 2 if match.has_time else 1
+            ranked.append((-rank, abs(order.get(element, 0) - anchor), match))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [m for _, _, m in ranked]
+
+
+def _could_be_this_article(element: lxml_html.HtmlElement) -> bool:
+    """False inside the page header, navigation, footer, sidebars, comments and link lists."""
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.tag in _NOT_THE_ARTICLE:
+            return False
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if _COMMENTS.search(marks):
+            return False
+        if ancestor.tag == "li" and ancestor.find(".//a") is not None:
+            return False
+    return True
+
+
 def _region(
     title_element: lxml_html.HtmlElement | None, container: lxml_html.HtmlElement | None
 ) -> lxml_html.HtmlElement | None:
@@ -351,12 +593,27 @@ def _region(
 # --- agency, site, code ------------------------------------------------------------------------
 
 
-def _agency(body: list[str], facts: PageFacts, profile: SiteProfile | None) -> tuple[str | None, list[str]]:
-    """Who wrote the story: the agency its opening credits when that is another outlet than the
-    site (a republished story), else the site itself."""
+def _source_credit(lines: list[str]) -> str | None:
+    """The outlet a republished story credits at its end: "منبع: خبرگزاری فارس"."""
+    for line in reversed(lines[-12:]):
+        found = _SOURCE_LINE.match(line)
+        if found and len(found.group(1).split()) <= 5:
+            return found.group(1).strip()
+    return None
+
+
+def _agency(
+    body: list[str], facts: PageFacts, profile: SiteProfile | None, source: str | None = None
+) -> tuple[str | None, list[str]]:
+    """Who wrote the story: the outlet a "منبع:" line or the opening credits, when that is another
+    outlet than the site (a republished story), else the site itself."""
     credited, cites = attribution.opening_attribution(body[0])
+    if source:
+        named = profile_named(source) or profile_named(attribution.known_agency_in(source))
+        if named is None or named is not profile:
+            return (named.title if named else persian_letters(source)), cites
     if credited:
-        named = profile_named(credited)
+        named = profile_named(credited) or profile_named(attribution.known_agency_in(credited))
         if profile and (named is profile or profile.names(credited)):
             return profile.title, cites
         if named:

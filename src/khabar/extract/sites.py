@@ -32,6 +32,7 @@ class SiteProfile:
     published: str | None = None
     drop: tuple[str, ...] = ()
     code: str | None = None
+    naive_times_in_utc: bool = False  # machine-readable times without an offset are UTC, not Tehran time
     _keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def names(self, agency: str | None) -> bool:
@@ -63,6 +64,7 @@ def profiles() -> tuple[SiteProfile, ...]:
                 published=site.get("published"),
                 drop=tuple(site.get("drop", [])),
                 code=site.get("code"),
+                naive_times_in_utc=site.get("times", "Asia/Tehran") == "UTC",
                 _keys=frozenset(_key(n) for n in names),
             )
         )

@@ -318,19 +318,20 @@ def parse_user_date(value: str) -> datetime.date:
 
 
 _MACHINE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})(?:\s*T\s*|\s+)(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+    r"(\d{4})[-/](\d{2})[-/](\d{2})(?:\s*T\s*|\s+)(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 _MACHINE_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})$")
 
 
-def parse_machine_time(value: str) -> datetime.datetime | None:
+def parse_machine_time(value: str, naive_zone: datetime.tzinfo | None = None) -> datetime.datetime | None:
     """A publish time as pages write it for machines (meta tags, JSON-LD, `<time datetime>`),
     as an aware datetime in Tehran time; None when it is not a time.
 
     Pages write ISO 8601 with "Z" or an offset, with fractions of up to 7 digits, with a space
     around the "T" ("2019-05-30 T 00:20:37 +0430"), with no offset at all (Iranian servers mean
-    Tehran time then) or as a Jalali date with Persian digits ("۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹"). Fractions
-    of a second are dropped: no page means them.
+    Tehran time then; `naive_zone` says otherwise for a site that means UTC) or as a Jalali date
+    with Persian digits ("۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹"). Fractions of a second are dropped: no page means
+    them.
     """
     text = value.strip()
     found = _MACHINE.match(text)
@@ -339,7 +340,8 @@ def parse_machine_time(value: str) -> datetime.datetime | None:
         zone = found.group(8)
         try:
             if zone is None:
-                return datetime.datetime(year, month, day, hour, minute, second, tzinfo=TEHRAN)
+                naive = datetime.datetime(year, month, day, hour, minute, second, tzinfo=naive_zone or TEHRAN)
+                return naive.astimezone(TEHRAN)
             offset = datetime.timedelta(0)
             if zone != "Z":
                 sign = -1 if zone[0] == "-" else 1
