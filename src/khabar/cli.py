@@ -71,10 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--agency", action="append", default=[], metavar="NAME", help="only this agency (repeatable)")
     s.add_argument("--from", dest="date_from", metavar="DATE", help="from this day: 1400-04-22 or 2021-07-13")
     s.add_argument("--to", dest="date_to", metavar="DATE", help="up to and including this day")
-    s.add_argument("--sort", choices=SORTS, default="relevance")
+    s.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="best",
+        help="best: relevance with a preference for recent news (default); relevance; newest",
+    )
+    s.add_argument("--page", type=int, default=1, metavar="N", help="which page of results (default 1)")
     s.add_argument("--limit", type=int, default=10, metavar="N")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.set_defaults(run=_search)
+
+    r = sub.add_parser("reindex", help="build the search index anew from the store")
+    r.set_defaults(run=_reindex)
 
     st = sub.add_parser("start", help="khabar's main job on its embedded default: load the demo corpus, search it")
     st.set_defaults(run=_start)
@@ -141,10 +150,20 @@ def _search(args: argparse.Namespace) -> int:
             date_to=args.date_to,
             sort=args.sort,
             limit=args.limit,
+            offset=(max(args.page, 1) - 1) * args.limit,
         )
     finally:
         kh.close()
     print(dumps(result.to_json()) if args.json else _results_text(result, sys.stdout.isatty()))
+    return 0
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    kh = Khabar(args.data)
+    try:
+        print(f"reindexed {kh.reindex()} articles — {args.data}")
+    finally:
+        kh.close()
     return 0
 
 
@@ -180,6 +199,8 @@ def _article_text(a: Article) -> str:
 
 def _results_text(result: SearchResult, bold: bool) -> str:
     lines = [f"«{result.query}»: {result.total} results"]
+    if result.relaxed:
+        lines.append("(no article holds every word; these hold all but one)")
     for n, hit in enumerate(result.hits, start=1):
         meta = " · ".join(x for x in (hit.agency, jalali_text(hit.published), hit.id) if x)
         lines.append(f"{n}. {display(hit.title)}")

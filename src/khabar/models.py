@@ -166,6 +166,7 @@ class SearchResult:
     total: int
     hits: tuple[Hit, ...]
     facets: dict[str, dict[str, int]]
+    relaxed: bool = False  # no article held every word: these hold all but one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -173,6 +174,7 @@ class SearchResult:
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
+            "relaxed": self.relaxed,
         }
 
 

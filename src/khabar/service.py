@@ -17,6 +17,7 @@ from pathlib import Path
 
 from khabar import store
 from khabar.errors import QueryError
+from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and the web layer
 from khabar.index.engine import SearchIndex
 from khabar.inputs import read_inputs, read_page
 from khabar.models import Article, Hit, SearchResult
@@ -26,7 +27,6 @@ from khabar.text.highlight import snippet
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
-SORTS = ("relevance", "newest")
 
 
 class Khabar:
@@ -66,6 +66,14 @@ class Khabar:
             ingester.flush()
         return ingester.report
 
+    def reindex(self) -> int:
+        """Build the index anew from the store (after an upgrade, or to repair it); returns the
+        number of articles indexed."""
+        self.index.rebuild()
+        store.mark_all_unindexed(self.conn)
+        with self.index.writer() as writer:
+            return Ingester(self.conn, writer).catch_up()
+
     def ingest_demo(self) -> IngestReport:
         """The bundled demo corpus: the two seed pages and a sample of real articles."""
         demo = resources.files("khabar") / "demo"
@@ -85,13 +93,13 @@ class Khabar:
         agencies: Iterable[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
-        sort: str = "relevance",
+        sort: str = "best",
         limit: int = 10,
         offset: int = 0,
+        now: dt.datetime | None = None,
     ) -> SearchResult:
-        """Ranked search. Dates are Jalali ("1400-04-22") or ISO ("2021-07-13"), both inclusive."""
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        """Ranked search. Dates are Jalali ("1400-04-22") or ISO ("2021-07-13"), both inclusive.
+        `sort`: "best" (relevance with a recency prior), "relevance", or "newest"."""
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
         if offset < 0:
@@ -104,13 +112,13 @@ class Khabar:
             agencies=tuple(a for a in agencies if a.strip()),
             date_from=start,
             date_to=end,
-            newest_first=sort == "newest",
+            sort=sort,
             limit=limit,
             offset=offset,
+            now=now,
         )
         articles = store.articles_by_rowid(self.conn, [rowid for rowid, _ in matches.ranked])
-        required = [u for u in matches.units if not u.optional] or matches.units
-        wanted = set().union(*(u.terms for u in required)) if required else set()
+        wanted = matches.plan.terms
         hits = []
         for rowid, score in matches.ranked:
             article = articles.get(rowid)
@@ -132,7 +140,9 @@ class Khabar:
                     story_id=article.story_id,
                 )
             )
-        return SearchResult(query=query, total=matches.total, hits=tuple(hits), facets=matches.facets)
+        return SearchResult(
+            query=query, total=matches.total, hits=tuple(hits), facets=matches.facets, relaxed=matches.relaxed
+        )
 
 
 def extract_file(path: Path, url: str | None = None) -> Article:

@@ -189,7 +189,9 @@ def test_filters_sorting_and_facets(tmp_path: Path) -> None:
         "انتخابات ۳",
         "انتخابات ۴",
     }
-    assert kh.search("انتخابات").facets == {"agency": {"ایسنا": 3, "ایرنا": 1}}
+    facets = kh.search("انتخابات").facets
+    assert facets["agency"] == {"ایسنا": 3, "ایرنا": 1}
+    assert list(facets["day"].items()) == [("1400-04-23", 1), ("1400-04-22", 1), ("1399-09-04", 1)]  # newest first
     # Jalali and ISO bounds, both inclusive of their whole day in Tehran time
     same_day = {h.title for h in kh.search("انتخابات", date_from="1400-04-22", date_to="۱۴۰۰/۰۴/۲۲").hits}
     assert same_day == {"انتخابات ۱"}

@@ -16,6 +16,9 @@ from khabar.text.chars import fold
 from khabar.text.dates import TEHRAN
 
 TEXT_FIELDS = ("title", "lead", "body", "date")
+# Bumped whenever the schema or the analysis changes what an index holds: an index of another
+# version is rebuilt from the store (`khabar reindex`, or the next ingest).
+INDEX_VERSION = 2
 # BM25 scores per field are multiplied by these before they are summed.
 FIELD_BOOSTS = {"title": 3.0, "lead": 1.5, "body": 1.0, "date": 0.5}
 
@@ -42,6 +45,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="raw", index_option="position")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
+    sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
     return sb.build()
 
 
@@ -55,6 +59,7 @@ def article_document(rowid: int, article: Article) -> tantivy.Document:
     if article.published:
         doc.add_pre_tokenized_text("date", _pre_tokenized(analyze(date_words(article))))
         doc.add_integer("ts", int(article.published.timestamp()))
+        doc.add_text("day", jalali_day(article.published))
     if article.agency:
         doc.add_text("agency", agency_key(article.agency))
     return doc
@@ -66,6 +71,11 @@ def date_words(article: Article) -> str:
     assert article.published is not None
     when = jdatetime.datetime.fromgregorian(datetime=article.published.astimezone(TEHRAN))
     return f"{when.day} {_JALALI_MONTHS[when.month - 1]} {when.year} {when.year}/{when.month:02}/{when.day:02}"
+
+
+def jalali_day(when) -> str:
+    """The Jalali day of a time, in Tehran: "1400-04-22"."""
+    return jdatetime.date.fromgregorian(date=when.astimezone(TEHRAN).date()).strftime("%Y-%m-%d")
 
 
 def agency_key(agency: str) -> str:

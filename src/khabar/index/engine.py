@@ -1,13 +1,20 @@
 """The tantivy index in the data directory: open, add, commit, search, facets.
 
-One process writes at a time (tantivy's own writer lock); any number read. The index holds only
-what search needs (terms with positions, the store's rowid, agency, publish time); the texts
-themselves live in the store.
+One process writes at a time (tantivy's own writer lock); any number read, and readers see each
+commit as it lands. The index holds only what search needs (terms with positions, the store's
+rowid, agency, publish time and day); the texts live in the store, so an index of an older
+format is simply rebuilt from it.
+
+Ranking: BM25 over title, lead, body and date words with field weights, a bonus for the query's
+words side by side, and by default a recency prior for news: the top hits are reranked by
+score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by "relevance" leaves it out,
+"newest" sorts by time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,21 +22,29 @@ from pathlib import Path
 
 import tantivy
 
-from khabar.errors import StoreError
-from khabar.index.documents import agency_key, article_document, build_schema
-from khabar.index.query import Unit, plan, to_tantivy
+from khabar.errors import QueryError, StoreError
+from khabar.index.documents import INDEX_VERSION, agency_key, article_document, build_schema
+from khabar.index.query import Plan, plan_query, to_tantivy
 from khabar.models import Article
+
+SORTS = ("best", "relevance", "newest")
+RECENCY_WEIGHT = 0.5  # how much a story of today outranks an equally relevant old one
+RECENCY_HALF_LIFE = dt.timedelta(days=7)
+RERANK_WINDOW = 200  # hits reranked by the recency prior
+MAX_OFFSET = 10_000  # deeper than any reader pages; a filter narrows better
+_VERSION_FILE = "khabar-index-version"
 
 
 @dataclass(frozen=True)
 class Matches:
-    """One page of matches: (rowid, score) in rank order, the total, facet counts, and the
-    terms that matched, for highlighting."""
+    """One page of matches: (rowid, score) in rank order, the total, facet counts, what the
+    query looked for (for highlighting) and whether it had to be relaxed to find anything."""
 
     total: int
     ranked: list[tuple[int, float]]
     facets: dict[str, dict[str, int]]
-    units: list[Unit]
+    plan: Plan
+    relaxed: bool = False
 
 
 class SearchIndex:
@@ -37,16 +52,29 @@ class SearchIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._open()
+
+    def _open(self) -> None:
+        version = self.path / _VERSION_FILE
+        exists = self.path.is_dir() and tantivy.Index.exists(str(self.path))
+        self.stale = exists and (not version.exists() or version.read_text().strip() != str(INDEX_VERSION))
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            if tantivy.Index.exists(str(path)):
-                self._index = tantivy.Index.open(str(path))
+            self.path.mkdir(parents=True, exist_ok=True)
+            if exists:
+                self._index = tantivy.Index.open(str(self.path))
             else:
-                self._index = tantivy.Index(build_schema(), path=str(path))
+                self._index = tantivy.Index(build_schema(), path=str(self.path))
+                version.write_text(f"{INDEX_VERSION}\n")
         except (OSError, ValueError) as e:
-            raise StoreError(f"cannot open the index {path}: {e}") from None
+            raise StoreError(f"cannot open the index {self.path}: {e}") from None
         self.schema = self._index.schema
         self._searcher: tantivy.Searcher | None = None
+
+    def rebuild(self) -> None:
+        """Start an empty index of the current format (the caller reindexes the store into it)."""
+        self._index = self._searcher = None  # let tantivy close its files before they go
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._open()
 
     @contextmanager
     def writer(self) -> Iterator[IndexWriter]:
@@ -85,30 +113,92 @@ class SearchIndex:
         agencies: tuple[str, ...] = (),
         date_from: dt.datetime | None = None,
         date_to: dt.datetime | None = None,
-        newest_first: bool = False,
+        sort: str = "best",
         limit: int = 10,
         offset: int = 0,
+        now: dt.datetime | None = None,
     ) -> Matches:
+        if self.stale:
+            raise StoreError(f"the index in {self.path} was built by another khabar version: run `khabar reindex`")
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if offset > MAX_OFFSET:
+            raise QueryError(f"results deeper than {MAX_OFFSET:,} are not served: narrow the search with a filter")
         searcher = self.searcher()
 
         def doc_freq(term: str) -> int:
             return sum(searcher.doc_freq(field, term) for field in ("title", "body"))
 
-        units = plan(text, doc_freq) if text.strip() else []
-        query = to_tantivy(units, self.schema) if units else tantivy.Query.all_query()
+        plan = plan_query(text, doc_freq) if text.strip() else Plan((), (), (), ())
+        if not plan and plan.excluded:
+            raise QueryError("the query only excludes: say what to look for")
+        if not plan and text.strip() and not agencies and not (date_from or date_to):
+            raise QueryError("the query has no words to search for")
         filters = self._filters(agencies, date_from, date_to)
-        if filters:
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
-        if newest_first or not units:
+        relaxed = False
+        query = self._query(plan, filters)
+        result = self._run(searcher, query, plan, sort, limit, offset, now)
+        if result[0] == 0 and len(plan.required) > 1:  # every word together finds nothing: all but one
+            relaxed = True
+            query = self._query(plan, filters, relaxed=True)
+            result = self._run(searcher, query, plan, sort, limit, offset, now)
+        total, ranked = result
+        return Matches(total, ranked, self._facets(searcher, query), plan, relaxed)
+
+    def _query(
+        self, plan: Plan, filters: list[tuple[tantivy.Occur, tantivy.Query]], *, relaxed: bool = False
+    ) -> tantivy.Query:
+        query = to_tantivy(plan, self.schema, relaxed=relaxed) if plan else tantivy.Query.all_query()
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters]) if filters else query
+
+    def _run(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        plan: Plan,
+        sort: str,
+        limit: int,
+        offset: int,
+        now: dt.datetime | None,
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """(total, [(rowid, score)]) of one page."""
+        if sort == "newest" or not plan:
             result = searcher.search(query, limit=limit, offset=offset, order_by_field="ts", order=tantivy.Order.Desc)
-        else:
+            addresses = [address for _, address in result.hits]
+            return result.count, list(zip(self._rowids(searcher, addresses), [0.0] * len(addresses), strict=True))
+        if sort == "relevance":
             result = searcher.search(query, limit=limit, offset=offset)
+            addresses = [address for _, address in result.hits]
+            scores = [float(score) for score, _ in result.hits]
+            return result.count, list(zip(self._rowids(searcher, addresses), scores, strict=True))
+        window = max(RERANK_WINDOW, offset + limit)
+        result = searcher.search(query, limit=window)
         addresses = [address for _, address in result.hits]
-        rowids = searcher.fast_field_values("doc", addresses) if addresses else []
-        scores = [float(key) if isinstance(key, float) else 0.0 for key, _ in result.hits]
-        facets = searcher.aggregate(query, {"agency": {"terms": {"field": "agency", "size": 30}}})
-        agency_counts = {b["key"]: b["doc_count"] for b in facets["agency"]["buckets"]}
-        return Matches(result.count, list(zip(rowids, scores, strict=True)), {"agency": agency_counts}, units)
+        times = searcher.fast_field_values("ts", addresses) if addresses else []
+        moment = (now or dt.datetime.now(dt.UTC)).timestamp()
+        half_life = RECENCY_HALF_LIFE.total_seconds()
+        boosted = []
+        for (score, _), rowid, published in zip(result.hits, self._rowids(searcher, addresses), times, strict=True):
+            fresh = 2 ** (-max(moment - published, 0) / half_life) if published is not None else 0.0
+            boosted.append((rowid, float(score) * (1 + RECENCY_WEIGHT * fresh)))
+        boosted.sort(key=lambda pair: -pair[1])
+        return result.count, boosted[offset : offset + limit]
+
+    @staticmethod
+    def _rowids(searcher: tantivy.Searcher, addresses: list) -> list[int]:
+        return searcher.fast_field_values("doc", addresses) if addresses else []
+
+    @staticmethod
+    def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        """Hits per agency (most first) and per Jalali day (newest first) of all matches."""
+        found = searcher.aggregate(
+            query,
+            {
+                "agency": {"terms": {"field": "agency", "size": 30}},
+                "day": {"terms": {"field": "day", "size": 31, "order": {"_key": "desc"}}},
+            },
+        )
+        return {name: {b["key"]: b["doc_count"] for b in found[name]["buckets"]} for name in ("agency", "day")}
 
     def _filters(
         self, agencies: tuple[str, ...], date_from: dt.datetime | None, date_to: dt.datetime | None

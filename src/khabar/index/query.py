@@ -10,6 +10,7 @@ nothing is glued after a separate preposition ("به روز" ≠ "بهروز") a
 ("تنها" ≠ "تن ها").
 
 Query words are never passed to tantivy's query parser: each becomes a term or phrase query.
+What a reader may type besides words ("phrases", -exclusions, OR) is `khabar.index.syntax`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import tantivy
 
 from khabar.errors import QueryError
+from khabar.index import syntax
 from khabar.index.documents import FIELD_BOOSTS
 from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
@@ -99,20 +101,103 @@ def _splits(word: str, doc_freq: Callable[[str], int]) -> list[tuple[str, str]]:
     return [split for _, split in found[:MAX_SPLITS]]
 
 
-def to_tantivy(units: list[Unit], schema: tantivy.Schema) -> tantivy.Query:
-    """All required units must match in some field; optional ones only add to the score."""
-    if not units:
+@dataclass(frozen=True)
+class Plan:
+    """A query, planned: what must match, what may, what must not, and a proximity bonus."""
+
+    required: tuple[Unit, ...]
+    optional: tuple[Unit, ...]
+    excluded: tuple[Unit, ...]
+    near: tuple[str, ...]  # the required words in query order, scored higher side by side
+
+    @property
+    def terms(self) -> set[str]:
+        """The terms a snippet should mark: what the query looks for, not what it excludes."""
+        units = self.required or self.optional
+        return set().union(*(u.terms for u in units)) if units else set()
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.optional)
+
+
+MAX_PHRASE_VARIANTS = 8  # spellings of a quoted phrase tried side by side, at most
+
+
+def plan_query(text: str, doc_freq: Callable[[str], int]) -> Plan:
+    """Plan what a reader typed (see `khabar.index.syntax`)."""
+    required: list[Unit] = []
+    optional: list[Unit] = []
+    excluded: list[Unit] = []
+    near: list[str] = []
+    for item in syntax.parse(text):
+        if isinstance(item, syntax.Excluded):
+            excluded.extend(_units_of(item.item, doc_freq, as_phrase=isinstance(item.item, syntax.Phrase)))
+        elif isinstance(item, syntax.Either):
+            sides = [u for side in item.items for u in _units_of(side, doc_freq, as_phrase=True)]
+            if sides:
+                required.append(Unit(tuple(alt for u in sides for alt in u.alternatives)))
+        elif isinstance(item, syntax.Phrase):
+            required.extend(_units_of(item, doc_freq, as_phrase=True))
+        else:
+            for unit in plan(item.text, doc_freq):
+                (optional if unit.optional else required).append(unit)
+                if not unit.optional and len(unit.alternatives[0]) == 1:
+                    near.append(unit.alternatives[0][0])
+    return Plan(tuple(required), tuple(optional), tuple(excluded), tuple(near))
+
+
+def _units_of(item: syntax.Words | syntax.Phrase, doc_freq: Callable[[str], int], *, as_phrase: bool) -> list[Unit]:
+    """The units of an item; a phrase becomes one unit whose alternatives are its spellings,
+    each a sequence of terms side by side."""
+    units = [Unit(u.alternatives) for u in plan(item.text, doc_freq)]
+    if not as_phrase or len(units) < 2:
+        return units
+    variants: list[tuple[str, ...]] = [()]
+    for unit in units:
+        variants = [v + alt for v in variants for alt in unit.alternatives][:MAX_PHRASE_VARIANTS]
+    return [Unit(tuple(variants))]
+
+
+def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> tantivy.Query:
+    """Required units must match in some field (all of them; with `relaxed`, all but one);
+    optional ones and the proximity of the required words add to the score."""
+    if not plan:
         raise QueryError("the query has no words to search for")
     clauses = []
-    for unit in units:
-        shoulds = []
-        for field, boost in FIELD_BOOSTS.items():
-            for alternative in unit.alternatives:
-                if len(alternative) == 1:
-                    q = tantivy.Query.term_query(schema, field, alternative[0])
-                else:
-                    q = tantivy.Query.phrase_query(schema, field, list(alternative))
-                shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
-        occur = tantivy.Occur.Should if unit.optional else tantivy.Occur.Must
-        clauses.append((occur, tantivy.Query.boolean_query(shoulds)))
+    required = [_unit_query(unit, schema) for unit in plan.required]
+    if relaxed and len(required) > 1:
+        clauses.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, q) for q in required], minimum_number_should_match=len(required) - 1
+                ),
+            )
+        )
+    else:
+        clauses += [(tantivy.Occur.Must, q) for q in required]
+    clauses += [(tantivy.Occur.Should, _unit_query(unit, schema)) for unit in plan.optional]
+    clauses += [(tantivy.Occur.MustNot, _unit_query(unit, schema)) for unit in plan.excluded]
+    if len(plan.near) > 1:
+        for field in ("title", "body"):
+            sloppy = tantivy.Query.phrase_query(schema, field, list(plan.near), slop=NEAR_SLOP * len(plan.near))
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(sloppy, NEAR_BOOST)))
+    if not required and not plan.optional:
+        raise QueryError("the query only excludes: say what to look for")
     return tantivy.Query.boolean_query(clauses)
+
+
+NEAR_SLOP = 3  # words allowed between two query words for them to count as near
+NEAR_BOOST = 2.0
+
+
+def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
+    shoulds = []
+    for field, boost in FIELD_BOOSTS.items():
+        for alternative in unit.alternatives:
+            if len(alternative) == 1:
+                q = tantivy.Query.term_query(schema, field, alternative[0])
+            else:
+                q = tantivy.Query.phrase_query(schema, field, list(alternative))
+            shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
+    return tantivy.Query.boolean_query(shoulds)

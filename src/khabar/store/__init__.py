@@ -6,6 +6,7 @@ from khabar.store.db import (
     connect,
     count_articles,
     get_article,
+    mark_all_unindexed,
     mark_indexed,
     unindexed,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "connect",
     "count_articles",
     "get_article",
+    "mark_all_unindexed",
     "mark_indexed",
     "unindexed",
 ]

@@ -130,6 +130,11 @@ def mark_indexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     conn.execute("COMMIT")
 
 
+def mark_all_unindexed(conn: sqlite3.Connection) -> None:
+    """Every article is to be indexed again (the index is being rebuilt)."""
+    conn.execute("UPDATE articles SET indexed = 0")
+
+
 def count_articles(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 

@@ -1,0 +1,125 @@
+"""The query language, ranking and paging over a real index on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from khabar import Khabar, QueryError, StoreError
+from khabar.text.dates import TEHRAN
+
+NOW = dt.datetime(2023, 6, 10, 12, 0, tzinfo=TEHRAN)
+
+
+def day(days_ago: float) -> str:
+    return (NOW - dt.timedelta(days=days_ago)).isoformat()
+
+
+ARTICLES = [
+    {
+        "title": "نشست وزیران نفت در وین",
+        "body": "وزیران نفت اوپک در وین درباره تولید نفت گفت‌وگو کردند.",
+        "published": day(300),
+    },
+    {
+        "title": "قیمت نفت بالا رفت",
+        "body": "قیمت نفت خام امروز در بازار جهانی بالا رفت و تولید نفت کم شد.",
+        "published": day(1),
+    },
+    {
+        "title": "صادرات گاز ایران",
+        "body": "صادرات گاز ایران به عراق افزایش یافت و نفت هم صادر شد.",
+        "published": day(2),
+    },
+    {
+        "title": "تیم ملی فوتبال",
+        "body": "تیم ملی فوتبال ایران امروز تمرین کرد و سرمربی تیم ملی گفت آماده‌ایم.",
+        "published": day(3),
+    },
+    {"title": "فوتبال ملی", "body": "بازیکنان ملی پوش فوتبال در تیم باشگاهی خود به میدان رفتند.", "published": day(3)},
+    {"title": "باران در ماه می", "body": "در ماه می باران زیادی در اروپا بارید.", "published": day(20)},
+    {"title": "باران بهاری", "body": "باران بهاری امسال زودتر از همیشه آمد.", "published": day(20)},
+]
+
+
+@pytest.fixture(scope="module")
+def kh(tmp_path_factory: pytest.TempPathFactory) -> Khabar:
+    folder = tmp_path_factory.mktemp("ranking")
+    path = folder / "a.jsonl"
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in ARTICLES), encoding="utf-8")
+    k = Khabar(folder / "data")
+    assert k.ingest([path]).added == len(ARTICLES)
+    return k
+
+
+def titles(kh: Khabar, query: str, **options) -> list[str]:
+    return [h.title for h in kh.search(query, now=NOW, limit=20, **options).hits]
+
+
+def test_a_quoted_phrase_must_match_side_by_side(kh: Khabar) -> None:
+    assert set(titles(kh, "تیم ملی فوتبال")) == {"تیم ملی فوتبال", "فوتبال ملی"}
+    assert titles(kh, '"تیم ملی"') == ["تیم ملی فوتبال"]
+    assert titles(kh, "«تیم ملی» فوتبال") == ["تیم ملی فوتبال"]
+
+
+def test_exclusion(kh: Khabar) -> None:
+    assert set(titles(kh, "نفت")) == {"نشست وزیران نفت در وین", "قیمت نفت بالا رفت", "صادرات گاز ایران"}
+    assert set(titles(kh, "نفت -گاز")) == {"نشست وزیران نفت در وین", "قیمت نفت بالا رفت"}
+    assert set(titles(kh, 'باران -"ماه می"')) == {"باران بهاری"}
+    with pytest.raises(QueryError, match="only excludes"):
+        kh.search("-نفت")
+
+
+def test_or(kh: Khabar) -> None:
+    assert set(titles(kh, "گاز OR فوتبال")) == {"صادرات گاز ایران", "تیم ملی فوتبال", "فوتبال ملی"}
+    assert titles(kh, "وین OR عراق نفت", sort="newest") == ["صادرات گاز ایران", "نشست وزیران نفت در وین"]
+
+
+def test_nearness_ranks_words_side_by_side_first(kh: Khabar) -> None:
+    assert titles(kh, "تیم ملی", sort="relevance")[0] == "تیم ملی فوتبال"
+
+
+def test_when_no_article_holds_every_word_all_but_one_is_enough(kh: Khabar) -> None:
+    result = kh.search("قیمت نفت خام زرافه", now=NOW)
+    assert result.relaxed and result.hits[0].title == "قیمت نفت بالا رفت"
+    assert not kh.search("قیمت نفت", now=NOW).relaxed
+
+
+def test_the_recency_prior_and_the_sorts(kh: Khabar) -> None:
+    # pure BM25 puts the Vienna meeting first (three times "نفت" in a short text); news ranking
+    # prefers yesterday's story; newest sorts by time only
+    assert titles(kh, "نفت تولید", sort="relevance")[0] == "نشست وزیران نفت در وین"
+    assert titles(kh, "نفت تولید")[0] == "قیمت نفت بالا رفت"
+    assert titles(kh, "نفت", sort="newest") == ["قیمت نفت بالا رفت", "صادرات گاز ایران", "نشست وزیران نفت در وین"]
+    with pytest.raises(QueryError, match="sort"):
+        kh.search("نفت", sort="oldest")
+
+
+def test_paging(kh: Khabar) -> None:
+    everything = titles(kh, "نفت")
+    pages = [h.title for offset in range(3) for h in kh.search("نفت", now=NOW, limit=1, offset=offset).hits]
+    assert pages == everything
+    with pytest.raises(QueryError, match="deeper"):
+        kh.search("نفت", offset=10_001)
+
+
+def test_filters_alone_browse_newest_first(kh: Khabar) -> None:
+    assert titles(kh, "", date_from="2023-05-01")[:2] == ["قیمت نفت بالا رفت", "صادرات گاز ایران"]
+
+
+def test_an_index_of_another_format_is_rebuilt_from_the_store(tmp_path: Path, kh: Khabar) -> None:
+    data = tmp_path / "data"
+    k = Khabar(data)
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(ARTICLES[0], ensure_ascii=False), encoding="utf-8")
+    k.ingest([path])
+    k.close()
+    (data / "index" / "khabar-index-version").write_text("1\n")  # as an older khabar left it
+    stale = Khabar(data)
+    with pytest.raises(StoreError, match="reindex"):
+        stale.search("وین")
+    assert stale.reindex() == 1
+    assert stale.search("وین").total == 1
