@@ -80,6 +80,14 @@ def test_up_to_date_is_not_the_name_behrouz() -> None:
     assert primary_terms("بهروز") == ["بهروز"]
 
 
+def test_a_zwnj_for_every_space_reads_as_spaces_except_at_affixes() -> None:
+    run_on = "فرگوسن\u200cیکی\u200cاز\u200cمهم\u200cترین\u200cاشخاص\u200cزندگی\u200cام\u200cاست"
+    assert primary_terms(run_on) == ["فرگوسن", "یکی", "از", "مهمترین", "اشخاص", "زندگیام", "است"]
+    assert primary_terms("نمی\u200cخواهم\u200cبروم") == ["نمیخواهم", "بروم"]
+    # two pieces are one word, as ever
+    assert primary_terms("درحالی\u200cکه") == ["درحالیکه"] and primary_terms("آن\u200cها") == ["انها"]
+
+
 def test_ezafe_after_heh_is_the_same_word() -> None:
     assert primary_terms("خانه\u200cی ما") == primary_terms("خانهٔ ما") == primary_terms("خانه ما")
 

@@ -57,6 +57,13 @@ def plan(text: str, doc_freq: Callable[[str], int]) -> list[Unit]:
         glued = next((t.text for t in here if t.span == 2), None)
         follows = i + 1 < len(positions) and positions[i + 1] == positions[i] + 1
         second = next(t.text for t in by_position[positions[i + 1]] if t.span == 1) if follows else None
+        third = _word_at(by_position, positions, i + 2) if follows else None
+        if second is not None and third is not None and glued is None and _joinable(word, second + third):
+            whole = word + second + third  # a compound written in three pieces: اعتمادبه نفس مان
+            if (_joinable(second, third) or third in lexicon.WORDLIKE_SUFFIXES) and doc_freq(whole):
+                units.append(Unit(((whole,), (word, second, third))))
+                i += 3
+                continue
         if second is not None and glued is None and _joinable(word, second) and doc_freq(word + second):
             glued = word + second
         if second is not None and glued is not None:
@@ -71,6 +78,13 @@ def plan(text: str, doc_freq: Callable[[str], int]) -> list[Unit]:
     if units and all(u.optional for u in units):
         units = [Unit(u.alternatives) for u in units]
     return units
+
+
+def _word_at(by_position: dict[int, list[Term]], positions: list[int], i: int) -> str | None:
+    """The word at the i-th position when it directly follows the one before."""
+    if i >= len(positions) or positions[i] != positions[i - 1] + 1:
+        return None
+    return next(t.text for t in by_position[positions[i]] if t.span == 1)
 
 
 def _joinable(first: str, second: str) -> bool:

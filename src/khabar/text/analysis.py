@@ -88,6 +88,7 @@ _WORDLIKE = frozenset(lexicon.WORDLIKE_SUFFIXES)
 _PREFIXES = frozenset(lexicon.VERB_PREFIXES)
 _AFFIXES = _SURE | _WORDLIKE
 STOP_TERMS = frozenset(fold_term(w) for w in lexicon.STOP_WORDS)
+_AFFIX_PIECES = frozenset(lexicon.SUFFIXES)
 
 
 def is_verb_after_prefix(word: str) -> bool:
@@ -111,21 +112,28 @@ def segment(token: str) -> tuple[str, ...]:
 
     A ZWNJ joins, except after a separate preposition and inside a known false merge; an ezafe
     "ی" written after a ZWNJ on a word ending in ه ("خانه‌ی") is dropped, as "خانهٔ" drops its
-    hamza, so both are the word "خانه". Memoized: news text repeats its word forms.
+    hamza, so both are the word "خانه". Some writers put a ZWNJ for every space
+    ("یکی‌از‌مهم‌ترین‌اشخاص"): in a token of three pieces or more, a ZWNJ is read as a space
+    except where an affix joins (a suffix to the word before it, می/نمی to the verb after).
+    Memoized: news text repeats its word forms.
     """
     words: list[str] = []
     for chunk in fold(token).split():  # NFKC images of some ligatures hold spaces
+        pieces = [p for p in chunk.split(ZWNJ) if p]
+        run_on = len(pieces) >= 3
         current = ""
-        for piece in chunk.split(ZWNJ):
-            if not piece:
-                continue
+        for piece in pieces:
             if not current:
-                current = piece
-            elif current in lexicon.SEPARATE_PREFIXES or (current, piece) in lexicon.FALSE_MERGES:
-                words.append(current)
                 current = piece
             elif piece == "ی" and current.endswith("ه"):
                 continue
+            elif (
+                current in lexicon.SEPARATE_PREFIXES
+                or (current, piece) in lexicon.FALSE_MERGES
+                or (run_on and piece not in _AFFIX_PIECES and current not in _PREFIXES)
+            ):
+                words.append(current)
+                current = piece
             else:
                 current += piece
         if current:
