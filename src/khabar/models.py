@@ -208,7 +208,12 @@ def _text(data: dict[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{key} is not a string")
-    return re.sub(r"[ \t\u00a0]+", " ", value).strip()
+    if "  " in value or "\t" in value or "\u00a0" in value:  # most texts are tidy: skip the regex
+        value = _SPACES.sub(" ", value)
+    return value.strip()
+
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def _strings(data: dict[str, Any], key: str) -> list[str]:

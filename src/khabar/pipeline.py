@@ -2,21 +2,29 @@
 
 `Ingester` stores and indexes articles in batches: the store commits first, then the index, then
 the store marks the batch indexed, so a crash anywhere loses nothing already acknowledged and a
-re-run adds no duplicate. Reading the inputs is `khabar.inputs`.
+re-run adds no duplicate. The analysis of a large batch (most of the work) runs in worker
+processes, one per core; this process alone writes the store and the index. Reading the inputs
+is `khabar.inputs`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from khabar import store
+from khabar.index.documents import document_fields
 from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped
 from khabar.models import Article
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
+PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
 
 
 @dataclass
@@ -47,20 +55,19 @@ def in_tehran_time(article: Article) -> Article:
 class Ingester:
     """Adds articles to the store and the index in batches (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection, writer: IndexWriter) -> None:
+    def __init__(self, conn: sqlite3.Connection, writer: IndexWriter, workers: int | None = None) -> None:
         self._conn = conn
         self._writer = writer
-        self._pending: list[tuple[int, Article]] = []
+        self._batch: list[tuple[str, Article]] = []
+        self._workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
         self.report = IngestReport()
 
     def catch_up(self) -> int:
         """Index what the store holds but the index never committed (after a crash)."""
         done = 0
         for batch in store.unindexed(self._conn):
-            for rowid, article in batch:
-                self._writer.add(rowid, article)
-            self._writer.commit()
-            store.mark_indexed(self._conn, [rowid for rowid, _ in batch])
+            self._index(batch)
             done += len(batch)
         return done
 
@@ -72,25 +79,48 @@ class Ingester:
         if isinstance(item, Skipped):
             self.report.skipped += 1
             return
-        if not self._conn.in_transaction:
-            self._conn.execute("BEGIN")
-        article = in_tehran_time(item)
-        rowid = store.add_article(self._conn, article, source)
-        if rowid is None:
-            self.report.duplicates += 1
-        else:
-            self.report.added += 1
-            self._pending.append((rowid, article))
-        if len(self._pending) >= BATCH:
+        self._batch.append((source, in_tehran_time(item)))
+        if len(self._batch) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self._conn.in_transaction:
-            self._conn.execute("COMMIT")
-        if not self._pending:
+        """Store the batch (one transaction), then index what was new."""
+        if not self._batch:
             return
-        for rowid, article in self._pending:
-            self._writer.add(rowid, article)
+        new: list[tuple[int, Article]] = []
+        self._conn.execute("BEGIN")
+        for source, article in self._batch:
+            rowid = store.add_article(self._conn, article, source)
+            if rowid is None:
+                self.report.duplicates += 1
+            else:
+                new.append((rowid, article))
+        self._conn.execute("COMMIT")
+        self._batch.clear()
+        self.report.added += len(new)
+        self._index(new)
+
+    def close(self) -> None:
+        self.flush()
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _index(self, batch: list[tuple[int, Article]]) -> None:
+        if not batch:
+            return
+        for fields in self._documents(batch):
+            self._writer.add(fields)
         self._writer.commit()
-        store.mark_indexed(self._conn, [rowid for rowid, _ in self._pending])
-        self._pending.clear()
+        store.mark_indexed(self._conn, [rowid for rowid, _ in batch])
+
+    def _documents(self, batch: list[tuple[int, Article]]) -> Iterator[dict[str, str | int]]:
+        """The index fields of a batch, in order: made in worker processes when it is large."""
+        if len(batch) < PARALLEL_MIN or self._workers < 2:
+            return (document_fields(rowid, article) for rowid, article in batch)
+        if self._pool is None:
+            # spawn, not fork: this process runs tantivy's writer threads, and a forked child
+            # could inherit a lock one of them holds
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+        rowids, articles = zip(*batch, strict=True)
+        return self._pool.map(document_fields, rowids, articles, chunksize=16)

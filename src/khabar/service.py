@@ -58,12 +58,14 @@ class Khabar:
         """Store and index every article under `paths`; bad inputs are reported, not fatal."""
         with self.index.writer() as writer:
             ingester = Ingester(self.conn, writer)
-            ingester.catch_up()
-            for source, item in read_inputs(paths):
-                ingester.add(source, item)
-                if progress:
-                    progress(ingester.report)
-            ingester.flush()
+            try:
+                ingester.catch_up()
+                for source, item in read_inputs(paths):
+                    ingester.add(source, item)
+                    if progress:
+                        progress(ingester.report)
+            finally:
+                ingester.close()
         return ingester.report
 
     def reindex(self) -> int:
@@ -72,7 +74,11 @@ class Khabar:
         self.index.rebuild()
         store.mark_all_unindexed(self.conn)
         with self.index.writer() as writer:
-            return Ingester(self.conn, writer).catch_up()
+            ingester = Ingester(self.conn, writer)
+            try:
+                return ingester.catch_up()
+            finally:
+                ingester.close()
 
     def ingest_demo(self) -> IngestReport:
         """The bundled demo corpus: the two seed pages and a sample of real articles."""

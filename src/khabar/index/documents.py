@@ -1,8 +1,13 @@
-"""Article → tantivy document, fed with khabar's own terms (pre-tokenized, with positions).
+"""Article → tantivy document, fed with khabar's own terms.
 
-tantivy's tokenizers split Persian at the ZWNJ and know none of its spellings, so every text
-field is given as a `PreTokenizedString` of `khabar.text.analysis` terms: positions come from the
-analysis, and a glued alternative shares the position of the first word it stands for.
+tantivy's tokenizers split Persian at the ZWNJ and know none of its spellings, so each text field
+is given as khabar's canonical terms (`khabar.text.analysis`) joined by spaces, and tantivy's
+whitespace tokenizer only splits them again, in Rust: positions follow the terms, a punctuation
+gap is a filler term that never matches (phrases do not run across it), and the glued
+alternatives the analysis adds ("لباستر" beside "لباس تر") go to the `alt` field, where term
+queries look too. The fields are plain strings, so worker processes can make them
+(`document_fields`) for the one process that writes the index; offsets are not kept (snippets
+come from the stored text).
 """
 
 from __future__ import annotations
@@ -11,16 +16,18 @@ import jdatetime
 import tantivy
 
 from khabar.models import Article
-from khabar.text.analysis import Term, analyze
+from khabar.text.analysis import analyze
 from khabar.text.chars import fold
 from khabar.text.dates import TEHRAN
 
 TEXT_FIELDS = ("title", "lead", "body", "date")
-# Bumped whenever the schema or the analysis changes what an index holds: an index of another
-# version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 3
 # BM25 scores per field are multiplied by these before they are summed.
 FIELD_BOOSTS = {"title": 3.0, "lead": 1.5, "body": 1.0, "date": 0.5}
+ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
+GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
+# Bumped whenever the schema or the analysis changes what an index holds: an index of another
+# version is rebuilt from the store (`khabar reindex`, or the next ingest).
+INDEX_VERSION = 4
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -42,26 +49,54 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("doc", indexed=True, fast=True)  # the store's rowid
     for name in TEXT_FIELDS:
-        sb.add_text_field(name, tokenizer_name="raw", index_option="position")
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
     return sb.build()
 
 
-def article_document(rowid: int, article: Article) -> tantivy.Document:
-    doc = tantivy.Document()
-    doc.add_unsigned("doc", rowid)
+def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
+    """An article's index fields as plain values: the analysis, which is most of the work of
+    indexing, done where it can run in a worker process."""
     texts = {"title": article.title, "lead": article.lead or "", "body": article.body}
+    fields: dict[str, str | int] = {"doc": rowid}
+    if article.published:
+        texts["date"] = date_words(article)
+        fields["ts"] = int(article.published.timestamp())
+        fields["day"] = jalali_day(article.published)
+    if article.agency:
+        fields["agency"] = agency_key(article.agency)
+    alternatives: list[str] = []
     for name, text in texts.items():
         if text:
-            doc.add_pre_tokenized_text(name, _pre_tokenized(analyze(text)))
-    if article.published:
-        doc.add_pre_tokenized_text("date", _pre_tokenized(analyze(date_words(article))))
-        doc.add_integer("ts", int(article.published.timestamp()))
-        doc.add_text("day", jalali_day(article.published))
-    if article.agency:
-        doc.add_text("agency", agency_key(article.agency))
+            words: list[str] = []
+            position = -1
+            for term in analyze(text):
+                if term.span > 1:
+                    alternatives.append(term.text)
+                    continue
+                words += [GAP] * (term.position - position - 1)
+                words.append(term.text)
+                position = term.position
+            fields[name] = " ".join(words)
+    if alternatives:
+        fields["alt"] = " ".join(alternatives)
+    return fields
+
+
+def article_document(fields: dict[str, str | int]) -> tantivy.Document:
+    """The tantivy document of `document_fields`."""
+    doc = tantivy.Document()
+    for name, value in fields.items():
+        if isinstance(value, int):
+            if name == "doc":
+                doc.add_unsigned(name, value)
+            else:
+                doc.add_integer(name, value)
+        else:
+            doc.add_text(name, value)
     return doc
 
 
@@ -81,7 +116,3 @@ def jalali_day(when) -> str:
 def agency_key(agency: str) -> str:
     """The form of an agency name that filters and facets compare: folded, spaces tidied."""
     return " ".join(fold(agency).replace("\u200c", " ").split())
-
-
-def _pre_tokenized(terms: list[Term]) -> tantivy.PreTokenizedString:
-    return tantivy.PreTokenizedString("", [tantivy.Token(t.text, t.position, t.start, t.end) for t in terms])

@@ -25,7 +25,6 @@ import tantivy
 from khabar.errors import QueryError, StoreError
 from khabar.index.documents import INDEX_VERSION, agency_key, article_document, build_schema
 from khabar.index.query import Plan, plan_query, to_tantivy
-from khabar.models import Article
 
 SORTS = ("best", "relevance", "newest")
 RECENCY_WEIGHT = 0.5  # how much a story of today outranks an equally relevant old one
@@ -229,9 +228,10 @@ class IndexWriter:
     def __init__(self, writer: tantivy.IndexWriter) -> None:
         self._writer = writer
 
-    def add(self, rowid: int, article: Article) -> None:
-        self._writer.delete_documents_by_term("doc", rowid)
-        self._writer.add_document(article_document(rowid, article))
+    def add(self, fields: dict[str, str | int]) -> None:
+        """Add (or replace) an article's document, made by `document_fields`."""
+        self._writer.delete_documents_by_term("doc", fields["doc"])
+        self._writer.add_document(article_document(fields))
 
     def commit(self) -> None:
         self._writer.commit()

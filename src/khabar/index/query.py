@@ -22,7 +22,7 @@ import tantivy
 
 from khabar.errors import QueryError
 from khabar.index import syntax
-from khabar.index.documents import FIELD_BOOSTS
+from khabar.index.documents import ALT_BOOST, FIELD_BOOSTS
 from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
 
@@ -206,6 +206,8 @@ NEAR_BOOST = 2.0
 
 
 def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
+    """A unit matches when any of its spellings matches in any field: a single term also among
+    the glued alternatives of the `alt` field."""
     shoulds = []
     for field, boost in FIELD_BOOSTS.items():
         for alternative in unit.alternatives:
@@ -214,4 +216,8 @@ def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
             else:
                 q = tantivy.Query.phrase_query(schema, field, list(alternative))
             shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
+    for alternative in unit.alternatives:
+        if len(alternative) == 1:
+            q = tantivy.Query.term_query(schema, "alt", alternative[0], index_option="freq")
+            shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, ALT_BOOST)))
     return tantivy.Query.boolean_query(shoulds)

@@ -45,7 +45,37 @@ def _load_tehran() -> ZoneInfo:
         return ZoneInfo.from_file(rules, key="Asia/Tehran")
 
 
-TEHRAN: datetime.tzinfo = _load_tehran()
+class _TehranTime(datetime.tzinfo):
+    """Asia/Tehran as tzdata's rules say, as a tzinfo that pickles (a ZoneInfo read from a file
+    does not, and articles cross to worker processes): it pickles as a reference to `TEHRAN`."""
+
+    def __init__(self, rules: ZoneInfo) -> None:
+        self._rules = rules
+
+    def utcoffset(self, dt: datetime.datetime | None) -> datetime.timedelta | None:
+        return self._rules.utcoffset(dt)
+
+    def dst(self, dt: datetime.datetime | None) -> datetime.timedelta | None:
+        return self._rules.dst(dt)
+
+    def tzname(self, dt: datetime.datetime | None) -> str | None:
+        return self._rules.tzname(dt)
+
+    def fromutc(self, dt: datetime.datetime) -> datetime.datetime:
+        return self._rules.fromutc(dt.replace(tzinfo=self._rules)).replace(tzinfo=self)
+
+    def __reduce__(self) -> tuple:
+        return (_tehran, ())
+
+    def __repr__(self) -> str:
+        return "Asia/Tehran"
+
+
+def _tehran() -> datetime.tzinfo:
+    return TEHRAN
+
+
+TEHRAN: datetime.tzinfo = _TehranTime(_load_tehran())
 
 # Year-first numbers from this year on are Gregorian dates in `parse_user_date`; the Jalali
 # calendar will not reach it for centuries, the Gregorian one left it long ago.
