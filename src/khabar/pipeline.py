@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -50,6 +51,14 @@ def in_tehran_time(article: Article) -> Article:
     if article.published and article.published.utcoffset() != article.published.astimezone(TEHRAN).utcoffset():
         return article.with_(published=article.published.astimezone(TEHRAN))
     return article
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux: the workers only run the pure-Python analysis, never the inherited tantivy
+    or SQLite objects, and end with os._exit (no destructor of an inherited object runs); spawn
+    would re-import the caller's main module in every worker, which breaks any script without an
+    `if __name__ == "__main__"` guard. Elsewhere, spawn."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
 class Ingester:
@@ -119,8 +128,6 @@ class Ingester:
         if len(batch) < PARALLEL_MIN or self._workers < 2:
             return (document_fields(rowid, article) for rowid, article in batch)
         if self._pool is None:
-            # spawn, not fork: this process runs tantivy's writer threads, and a forked child
-            # could inherit a lock one of them holds
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=_worker_context())
         rowids, articles = zip(*batch, strict=True)
         return self._pool.map(document_fields, rowids, articles, chunksize=16)

@@ -8,6 +8,10 @@ alternatives the analysis adds ("لباستر" beside "لباس تر") go to the
 queries look too. The fields are plain strings, so worker processes can make them
 (`document_fields`) for the one process that writes the index; offsets are not kept (snippets
 come from the stored text).
+
+Every word of a query must match in `text` (title, lead, body and the publish date's words, in
+one field: one posting list a word to intersect, not five); `title` and `lead` are indexed again
+on their own only to add to the score of the articles that match.
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ from khabar.text.analysis import analyze
 from khabar.text.chars import fold
 from khabar.text.dates import TEHRAN
 
-TEXT_FIELDS = ("title", "lead", "body", "date")
-# BM25 scores per field are multiplied by these before they are summed.
-FIELD_BOOSTS = {"title": 3.0, "lead": 1.5, "body": 1.0, "date": 0.5}
+MATCH_FIELD = "text"
+# BM25 scores of the title and lead, multiplied by these, are added to the score in `text`.
+BOOSTS = {"title": 3.0, "lead": 1.5}
 ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
 GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -48,7 +52,7 @@ _JALALI_MONTHS = (
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("doc", indexed=True, fast=True)  # the store's rowid
-    for name in TEXT_FIELDS:
+    for name in (MATCH_FIELD, *BOOSTS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
@@ -60,30 +64,39 @@ def build_schema() -> tantivy.Schema:
 def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     """An article's index fields as plain values: the analysis, which is most of the work of
     indexing, done where it can run in a worker process."""
-    texts = {"title": article.title, "lead": article.lead or "", "body": article.body}
     fields: dict[str, str | int] = {"doc": rowid}
+    parts = [article.title, article.lead or "", article.body]
     if article.published:
-        texts["date"] = date_words(article)
+        parts.append(date_words(article))
         fields["ts"] = int(article.published.timestamp())
         fields["day"] = jalali_day(article.published)
     if article.agency:
         fields["agency"] = agency_key(article.agency)
     alternatives: list[str] = []
-    for name, text in texts.items():
-        if text:
-            words: list[str] = []
-            position = -1
-            for term in analyze(text):
-                if term.span > 1:
-                    alternatives.append(term.text)
-                    continue
-                words += [GAP] * (term.position - position - 1)
-                words.append(term.text)
-                position = term.position
-            fields[name] = " ".join(words)
+    words = [_words(part, alternatives) for part in parts]
+    fields[MATCH_FIELD] = f" {GAP} ".join(w for w in words if w)  # a gap: no phrase runs from part to part
+    if words[0]:
+        fields["title"] = words[0]
+    if words[1]:
+        fields["lead"] = words[1]
     if alternatives:
         fields["alt"] = " ".join(alternatives)
     return fields
+
+
+def _words(text: str, alternatives: list[str]) -> str:
+    """`text`'s terms by position, a filler at each punctuation gap; glued alternatives go to
+    `alternatives`."""
+    words: list[str] = []
+    position = -1
+    for term in analyze(text):
+        if term.span > 1:
+            alternatives.append(term.text)
+            continue
+        words += [GAP] * (term.position - position - 1)
+        words.append(term.text)
+        position = term.position
+    return " ".join(words)
 
 
 def article_document(fields: dict[str, str | int]) -> tantivy.Document:

@@ -23,7 +23,7 @@ from pathlib import Path
 import tantivy
 
 from khabar.errors import QueryError, StoreError
-from khabar.index.documents import INDEX_VERSION, agency_key, article_document, build_schema
+from khabar.index.documents import INDEX_VERSION, MATCH_FIELD, agency_key, article_document, build_schema
 from khabar.index.query import Plan, plan_query, to_tantivy
 
 SORTS = ("best", "relevance", "newest")
@@ -101,9 +101,9 @@ class SearchIndex:
         return self._searcher
 
     def frequency(self, term: str) -> int:
-        """How many documents hold `term` in their body."""
+        """How many documents hold `term`."""
         searcher = self._searcher or self.searcher()
-        return searcher.doc_freq("body", term)
+        return searcher.doc_freq(MATCH_FIELD, term)
 
     def search(
         self,
@@ -116,7 +116,9 @@ class SearchIndex:
         limit: int = 10,
         offset: int = 0,
         now: dt.datetime | None = None,
+        facets: bool = True,
     ) -> Matches:
+        """One page of ranked matches, with the facet counts of all matches when `facets`."""
         if self.stale:
             raise StoreError(f"the index in {self.path} was built by another khabar version: run `khabar reindex`")
         if sort not in SORTS:
@@ -126,7 +128,7 @@ class SearchIndex:
         searcher = self.searcher()
 
         def doc_freq(term: str) -> int:
-            return sum(searcher.doc_freq(field, term) for field in ("title", "body"))
+            return searcher.doc_freq(MATCH_FIELD, term)
 
         plan = plan_query(text, doc_freq) if text.strip() else Plan((), (), (), ())
         if not plan and plan.excluded:
@@ -142,7 +144,7 @@ class SearchIndex:
             query = self._query(plan, filters, relaxed=True)
             result = self._run(searcher, query, plan, sort, limit, offset, now)
         total, ranked = result
-        return Matches(total, ranked, self._facets(searcher, query), plan, relaxed)
+        return Matches(total, ranked, self._facets(searcher, query) if facets else {}, plan, relaxed)
 
     def _query(
         self, plan: Plan, filters: list[tuple[tantivy.Occur, tantivy.Query]], *, relaxed: bool = False

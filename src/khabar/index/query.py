@@ -22,7 +22,7 @@ import tantivy
 
 from khabar.errors import QueryError
 from khabar.index import syntax
-from khabar.index.documents import ALT_BOOST, FIELD_BOOSTS
+from khabar.index.documents import ALT_BOOST, BOOSTS, MATCH_FIELD
 from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
 
@@ -179,6 +179,7 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
         raise QueryError("the query has no words to search for")
     clauses = []
     required = [_unit_query(unit, schema) for unit in plan.required]
+    clauses += [(tantivy.Occur.Should, q) for unit in plan.required for q in _boosts(unit, schema)]
     if relaxed and len(required) > 1:
         clauses.append(
             (
@@ -191,9 +192,10 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
     else:
         clauses += [(tantivy.Occur.Must, q) for q in required]
     clauses += [(tantivy.Occur.Should, _unit_query(unit, schema)) for unit in plan.optional]
+    clauses += [(tantivy.Occur.Should, q) for unit in plan.optional for q in _boosts(unit, schema)]
     clauses += [(tantivy.Occur.MustNot, _unit_query(unit, schema)) for unit in plan.excluded]
     if len(plan.near) > 1:
-        for field in ("title", "body"):
+        for field in ("title", MATCH_FIELD):
             sloppy = tantivy.Query.phrase_query(schema, field, list(plan.near), slop=NEAR_SLOP * len(plan.near))
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(sloppy, NEAR_BOOST)))
     if not required and not plan.optional:
@@ -206,18 +208,30 @@ NEAR_BOOST = 2.0
 
 
 def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
-    """A unit matches when any of its spellings matches in any field: a single term also among
-    the glued alternatives of the `alt` field."""
-    shoulds = []
-    for field, boost in FIELD_BOOSTS.items():
-        for alternative in unit.alternatives:
-            if len(alternative) == 1:
-                q = tantivy.Query.term_query(schema, field, alternative[0])
-            else:
-                q = tantivy.Query.phrase_query(schema, field, list(alternative))
-            shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
+    """A unit matches when any of its spellings matches in `text`, a single term also among the
+    glued alternatives of `alt`."""
+    shoulds = [(tantivy.Occur.Should, _spelling(schema, MATCH_FIELD, alternative)) for alternative in unit.alternatives]
     for alternative in unit.alternatives:
         if len(alternative) == 1:
             q = tantivy.Query.term_query(schema, "alt", alternative[0], index_option="freq")
             shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, ALT_BOOST)))
-    return tantivy.Query.boolean_query(shoulds)
+    return shoulds[0][1] if len(shoulds) == 1 else tantivy.Query.boolean_query(shoulds)
+
+
+def _boosts(unit: Unit, schema: tantivy.Schema) -> list[tantivy.Query]:
+    """The unit in the title and the lead: optional, it only raises the score of a match."""
+    return [
+        tantivy.Query.boost_query(
+            tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, _spelling(schema, field, alternative)) for alternative in unit.alternatives]
+            ),
+            boost,
+        )
+        for field, boost in BOOSTS.items()
+    ]
+
+
+def _spelling(schema: tantivy.Schema, field: str, alternative: tuple[str, ...]) -> tantivy.Query:
+    if len(alternative) == 1:
+        return tantivy.Query.term_query(schema, field, alternative[0])
+    return tantivy.Query.phrase_query(schema, field, list(alternative))
