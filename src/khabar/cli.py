@@ -201,6 +201,9 @@ def _results_text(result: SearchResult, bold: bool) -> str:
     lines = [f"«{result.query}»: {result.total} results"]
     if result.relaxed:
         lines.append("(no article holds every word; these hold all but one)")
+    agencies = result.facets.get("agency") or {}
+    if agencies:
+        lines.append("   " + " · ".join(f"{name} ({count})" for name, count in list(agencies.items())[:6]))
     for n, hit in enumerate(result.hits, start=1):
         meta = " · ".join(x for x in (hit.agency, jalali_text(hit.published), hit.id) if x)
         lines.append(f"{n}. {display(hit.title)}")
