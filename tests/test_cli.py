@@ -4,12 +4,14 @@ data directory, real files."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 
 from khabar.text.display import display
-from tests.conftest import EXPECTED, SEED_NAMES, SEEDS, run_khabar, ws
+from tests.conftest import EXPECTED, SEED_NAMES, SEEDS, free_port, khabar_command, run_khabar, wait_until_up, ws
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -167,16 +169,31 @@ def test_data_directory_from_the_environment(tmp_path: Path, monkeypatch: pytest
     assert (tmp_path / "env-data" / "khabar.db").exists()
 
 
-def test_start_loads_the_demo_corpus_and_searches_it(tmp_path: Path) -> None:
+def _start(data: Path) -> tuple[str, str]:
+    """`khabar start` on a free port: wait for its web UI, read one search page, stop it."""
+    port = free_port()
+    argv = [khabar_command(), "--data", str(data), "start", "--port", str(port)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process)
+        page = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "می شویم"}, timeout=10).text
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    return out, page
+
+
+def test_start_loads_the_demo_corpus_and_serves_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    result = run_khabar("start", data=data, check=True)
-    count = int(result.stdout.split(" articles in ")[0].split()[-1])
+    out, page = _start(data)
+    count = int(out.split(" articles in ")[0].split()[-1])
     assert 280 <= count <= 302
-    assert "«می شویم»" in result.stdout
-    assert display(TITLE_000) in result.stdout  # readers see titles in display form (ZWNJ restored)
+    assert "«بین المللی»" in out  # a first search, on the terminal
+    assert "http://127.0.0.1:" in out
+    assert display(TITLE_000) in page  # readers see titles in display form (ZWNJ restored)
     assert display(TITLE_000) != TITLE_000
-    again = run_khabar("start", data=data, check=True)
-    assert f"{count} articles in" in again.stdout and "0 added now" in again.stdout
+    again, _ = _start(data)
+    assert f"{count} articles in" in again and "0 added now" in again
 
 
 TITLE_000 = EXPECTED["pages"][SEED_NAMES[0]]["title"]

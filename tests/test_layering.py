@@ -22,7 +22,8 @@ ALLOWED = {
     "pipeline": {"text", "extract", "store", "index", "models", "errors", "inputs"},
     "inputs": {"text", "extract", "models", "errors"},
     "service": {"text", "extract", "store", "index", "models", "errors", "pipeline", "inputs"},
-    "cli": {"text", "models", "errors", "service", "pipeline"},
+    "web": {"text", "models", "errors", "service"},
+    "cli": {"text", "models", "errors", "service", "pipeline", "web"},
 }
 PURE = {"text", "extract"}
 IO_MODULES = {"os", "io", "socket", "pathlib", "shutil", "subprocess", "sqlite3", "urllib.request", "httpx"}

@@ -85,9 +85,29 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reindex", help="build the search index anew from the store")
     r.set_defaults(run=_reindex)
 
-    st = sub.add_parser("start", help="khabar's main job on its embedded default: load the demo corpus, search it")
+    sv = sub.add_parser("serve", help="the web UI, the JSON API and RSS feeds")
+    _server_options(sv)
+    sv.set_defaults(run=_serve)
+
+    st = sub.add_parser(
+        "start", help="khabar's main job on its embedded default: load the demo corpus and serve it on the web"
+    )
+    _server_options(st)
     st.set_defaults(run=_start)
     return p
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    p.add_argument(
+        "--rate-limit",
+        type=float,
+        default=20.0,
+        metavar="N",
+        help="requests per second allowed per client address, bursts of 3×N (default 20; 0: no limit)",
+    )
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -167,18 +187,27 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise KhabarError("--workers must be at least 1")
+    from khabar.web import serve  # the web stack loads only for the commands that serve
+
+    print(f"khabar: serving {args.data} on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    serve(args.data, args.host, args.port, workers=args.workers, rate_limit=args.rate_limit)
+    return 0
+
+
 def _start(args: argparse.Namespace) -> int:
     kh = Khabar(args.data)
     try:
         report = kh.ingest_demo()
         print(f"khabar: {kh.count()} articles in {args.data} (demo corpus: {report.added} added now)")
-        for query in ("می شویم", "بین المللی", "پرسپولیس"):
-            print()
-            print(_results_text(kh.search(query, limit=3), sys.stdout.isatty()))
+        print(_results_text(kh.search("بین المللی", limit=3), sys.stdout.isatty()))
     finally:
         kh.close()
-    print(f'\nSearch it yourself: {sys.argv[0]} --data {args.data} search "تیم ملی"')
-    return 1 if report.failed else 0
+    for error in report.errors:
+        print(f"khabar: {error}", file=sys.stderr)
+    return _serve(args)
 
 
 def _article_text(a: Article) -> str:

@@ -159,6 +159,43 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Story:
+    """Articles about one event, in publish order. Until the grouping stage assigns stories, an
+    article is a story of its own under its own id."""
+
+    id: str
+    articles: tuple[Article, ...]
+
+    @property
+    def title(self) -> str:
+        """The headline that stands for the story: its first report's."""
+        return self.articles[0].title
+
+    @property
+    def first_seen(self) -> dt.datetime | None:
+        return next((a.published for a in self.articles if a.published), None)
+
+    @property
+    def last_seen(self) -> dt.datetime | None:
+        return max((a.published for a in self.articles if a.published), default=None)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Each agency (else site) once, in the order it reported the story."""
+        names = (a.agency or a.site for a in self.articles)
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "sources": list(self.sources),
+            "articles": [a.to_json() for a in self.articles],
+        }
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """What a search returns: the hits of one page and the facet counts of all matches."""
 

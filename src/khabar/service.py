@@ -20,13 +20,14 @@ from khabar.errors import QueryError
 from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and the web layer
 from khabar.index.engine import SearchIndex
 from khabar.inputs import read_inputs, read_page
-from khabar.models import Article, Hit, SearchResult
+from khabar.models import Article, Copy, Hit, SearchResult, Story
 from khabar.pipeline import Ingester, IngestReport
 from khabar.text.dates import TEHRAN, parse_user_date
 from khabar.text.highlight import snippet
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
+LATEST_SCAN = 10  # recent articles read per story wanted on the home page (a story has several)
 
 
 class Khabar:
@@ -92,6 +93,24 @@ class Khabar:
     def count(self) -> int:
         return store.count_articles(self.conn)
 
+    def copies(self, article: Article) -> list[Article]:
+        """Other sources' copies of `article` (the grouping stage points them at it)."""
+        return store.copies_of(self.conn, [article.id]).get(article.id, [])
+
+    def story(self, story_id: str) -> Story | None:
+        articles = store.story_articles(self.conn, story_id)
+        return Story(story_id, tuple(articles)) if articles else None
+
+    def latest_stories(self, limit: int = 20) -> list[Story]:
+        """The stories with the most recent reports, newest first."""
+        keys: dict[str, None] = {}
+        for article in store.latest_articles(self.conn, limit * LATEST_SCAN):
+            keys.setdefault(article.story_id or article.id)
+            if len(keys) == limit:
+                break
+        stories = (self.story(key) for key in keys)
+        return [s for s in stories if s is not None]
+
     def search(
         self,
         query: str,
@@ -124,6 +143,7 @@ class Khabar:
             now=now,
         )
         articles = store.articles_by_rowid(self.conn, [rowid for rowid, _ in matches.ranked])
+        copies = store.copies_of(self.conn, [a.id for a in articles.values()])
         wanted = matches.plan.terms
         hits = []
         for rowid, score in matches.ranked:
@@ -144,6 +164,7 @@ class Khabar:
                     marks=passage.marks,
                     score=score,
                     story_id=article.story_id,
+                    copies=tuple(Copy(c.id, c.url, c.agency or c.site) for c in copies.get(article.id, ())),
                 )
             )
         return SearchResult(

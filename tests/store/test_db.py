@@ -49,3 +49,40 @@ def test_article_identity_is_the_url_else_the_text() -> None:
     assert a.id == Article(title="x", body="y", url="https://www.isna.ir/news/1").id
     assert Article(title="t", body="b  c").id == Article(title="t", body="b c").id
     assert Article(title="t", body="b").id != Article(title="t", body="c").id
+
+
+def _at(hour: int) -> dt.datetime:
+    return dt.datetime(2026, 11, 23, hour, tzinfo=TEHRAN)
+
+
+def test_latest_articles_newest_first_then_undated(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "k.db")
+    for title, when in (("ساعت ۹", _at(9)), ("بی‌تاریخ ۱", None), ("ساعت ۱۸", _at(18)), ("بی‌تاریخ ۲", None)):
+        store.add_article(conn, Article(title=title, body="متن " + title, published=when))
+    store.add_article(conn, Article(title="رونوشت", body="متن", published=_at(20), duplicate_of="x"))
+    titles = [a.title for a in store.latest_articles(conn, 10)]
+    assert titles == ["ساعت ۱۸", "ساعت ۹", "بی‌تاریخ ۲", "بی‌تاریخ ۱"]  # copies stand behind originals
+    assert [a.title for a in store.latest_articles(conn, 1)] == ["ساعت ۱۸"]
+
+
+def test_a_story_in_publish_order_and_a_lone_article_as_its_own_story(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "k.db")
+    late = Article(title="دوم", body="ب", url="https://b.ir/2", published=_at(18), story_id="s1")
+    early = Article(title="اول", body="الف", url="https://a.ir/1", published=_at(9), story_id="s1")
+    alone = Article(title="تنها", body="ج", url="https://c.ir/3", published=_at(10))
+    for a in (late, early, alone):
+        store.add_article(conn, a)
+    assert [a.title for a in store.story_articles(conn, "s1")] == ["اول", "دوم"]
+    assert [a.title for a in store.story_articles(conn, alone.id)] == ["تنها"]
+    assert store.story_articles(conn, early.id) == []  # a member of a story is reached through it
+    assert store.story_articles(conn, "nothing") == []
+
+
+def test_copies_point_at_their_original(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "k.db")
+    original = Article(title="اصل", body="متن", url="https://isna.ir/1", agency="ایسنا")
+    copy = Article(title="اصل", body="متن", url="https://other.ir/1", agency="دیگری", duplicate_of=original.id)
+    store.add_article(conn, original)
+    store.add_article(conn, copy)
+    assert store.copies_of(conn, [original.id, "none"]) == {original.id: [copy]}
+    assert store.copies_of(conn, []) == {}

@@ -4,10 +4,13 @@ from khabar.store.db import (
     add_article,
     articles_by_rowid,
     connect,
+    copies_of,
     count_articles,
     get_article,
+    latest_articles,
     mark_all_unindexed,
     mark_indexed,
+    story_articles,
     unindexed,
 )
 
@@ -15,9 +18,12 @@ __all__ = [
     "add_article",
     "articles_by_rowid",
     "connect",
+    "copies_of",
     "count_articles",
     "get_article",
+    "latest_articles",
     "mark_all_unindexed",
     "mark_indexed",
+    "story_articles",
     "unindexed",
 ]

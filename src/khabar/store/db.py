@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS articles (
     indexed      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_unindexed ON articles(rowid) WHERE indexed = 0;
+CREATE INDEX IF NOT EXISTS articles_latest ON articles(published_ts);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_copies ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 """
 
 _COLUMNS = (
@@ -133,6 +136,50 @@ def mark_indexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
 def mark_all_unindexed(conn: sqlite3.Connection) -> None:
     """Every article is to be indexed again (the index is being rebuilt)."""
     conn.execute("UPDATE articles SET indexed = 0")
+
+
+def latest_articles(conn: sqlite3.Connection, limit: int) -> list[Article]:
+    """The `limit` most recently published articles, then (when too few have a publish time) the
+    latest added without one. Originals only: copies stand behind them."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE published_ts IS NOT NULL AND duplicate_of IS NULL"
+        " ORDER BY published_ts DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    if len(rows) < limit:
+        rows += conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE published_ts IS NULL AND duplicate_of IS NULL"
+            " ORDER BY rowid DESC LIMIT ?",
+            (limit - len(rows),),
+        ).fetchall()
+    return [_article(row)[1] for row in rows]
+
+
+def story_articles(conn: sqlite3.Connection, story_id: str) -> list[Article]:
+    """Every article of a story in publish order. An article that no story holds yet is a story
+    of its own, under its own id."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE story_id = ? OR (id = ? AND story_id IS NULL)"
+        " ORDER BY published_ts IS NULL, published_ts, rowid",
+        (story_id, story_id),
+    )
+    return [_article(row)[1] for row in rows]
+
+
+def copies_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[Article]]:
+    """Other sources' copies of each of these articles (`duplicate_of` points at the original)."""
+    wanted = list(article_ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    found: dict[str, list[Article]] = {}
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE duplicate_of IN ({marks}) ORDER BY published_ts, rowid", wanted
+    )
+    for row in rows:
+        article = _article(row)[1]
+        found.setdefault(article.duplicate_of or "", []).append(article)
+    return found
 
 
 def count_articles(conn: sqlite3.Connection) -> int:
