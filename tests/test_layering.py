@@ -21,7 +21,8 @@ ALLOWED = {
     "errors": set(),
     "pipeline": {"text", "extract", "store", "index", "models", "errors", "inputs"},
     "inputs": {"text", "extract", "models", "errors"},
-    "service": {"text", "extract", "store", "index", "models", "errors", "pipeline", "inputs"},
+    "crawl": {"text", "extract", "store", "index", "models", "errors", "pipeline", "inputs"},
+    "service": {"text", "extract", "store", "index", "models", "errors", "pipeline", "inputs", "crawl"},
     "web": {"text", "models", "errors", "service"},
     "cli": {"text", "models", "errors", "service", "pipeline", "web"},
 }

@@ -7,15 +7,19 @@ Every error is one line on stderr; set KHABAR_DEBUG=1 to see a traceback for a b
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from khabar.errors import KhabarError
 from khabar.models import Article, SearchResult, dumps, jalali_text
 from khabar.pipeline import IngestReport
-from khabar.service import SORTS, Khabar, extract_file
+from khabar.service import SORTS, CrawlReport, Khabar, Politeness, default_sources, extract_file, load_sources
 from khabar.text.display import display
 from khabar.text.highlight import Snippet
 
@@ -85,19 +89,43 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reindex", help="build the search index anew from the store")
     r.set_defaults(run=_reindex)
 
+    c = sub.add_parser(
+        "crawl", help="fetch the configured sources and ingest what is new; every response is archived as WARC"
+    )
+    _sources_option(c)
+    c.add_argument("--once", action="store_true", help="visit every source once, then exit")
+    c.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N article pages in this run")
+    c.add_argument(
+        "--delay", type=float, default=1.0, metavar="S", help="seconds between two requests to one host (default 1)"
+    )
+    c.add_argument(
+        "--timeout", type=float, default=20.0, metavar="S", help="seconds a fetch may take in all (default 20)"
+    )
+    c.add_argument("--json", action="store_true", help="print the summary as JSON (with --once)")
+    c.set_defaults(run=_crawl)
+
     sv = sub.add_parser("serve", help="the web UI, the JSON API and RSS feeds")
     _server_options(sv)
     sv.set_defaults(run=_serve)
 
     st = sub.add_parser(
-        "start", help="khabar's main job on its embedded default: load the demo corpus and serve it on the web"
+        "start",
+        help="khabar's main job on its embedded default: load the demo corpus, crawl the sources, serve the web UI",
     )
     _server_options(st)
+    st.add_argument("--no-crawl", action="store_true", help="serve the demo corpus without crawling the sources")
     st.set_defaults(run=_start)
     return p
 
 
+def _sources_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sources", type=Path, metavar="FILE", help="a TOML file of sources (default: the list khabar ships with)"
+    )
+
+
 def _server_options(p: argparse.ArgumentParser) -> None:
+    _sources_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
@@ -187,14 +215,109 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _crawl(args: argparse.Namespace) -> int:
+    sources = load_sources(args.sources) if args.sources else default_sources()
+    politeness = Politeness(delay=max(args.delay, 0.0), timeout=max(args.timeout, 0.1))
+    _log_to_stderr()
+    kh = Khabar(args.data)
+    try:
+        if not args.once:
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            print(f"khabar: crawling {len(sources)} sources into {args.data} (Ctrl-C stops)", file=sys.stderr)
+            try:
+                kh.crawl_until(sources, stop, politeness=politeness, workers=os.cpu_count() or 1)
+            except KeyboardInterrupt:
+                stop.set()
+            return 0
+        progress = _CrawlProgress() if sys.stderr.isatty() else None
+        try:
+            report = kh.crawl(sources, max_pages=args.max_pages, politeness=politeness, progress=progress)
+        finally:
+            if progress:
+                progress.done()
+    finally:
+        kh.close()
+    if args.json:
+        print(dumps(report.to_json()))
+    else:
+        print(
+            f"added {report.added}, duplicates {report.duplicates}, failed {report.failed}, skipped {report.skipped},"
+            f" disallowed {report.disallowed} — {report.requests} requests ({report.not_modified} unchanged),"
+            f" {len(report.errors)} source errors — {args.data}"
+        )
+    return 1 if report.errors or report.failed else 0
+
+
+class _CrawlProgress:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, r: CrawlReport) -> None:
+        rate = r.fetched / max(time.monotonic() - self.started, 1e-9)
+        line = f"crawl: {r.requests:,} requests · {r.added:,} added · {r.failed:,} failed · {rate:,.0f} pages/s"
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def _log_to_stderr() -> None:
+    """Crawl events as one line each on stderr: readable on a terminal, JSON otherwise."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_HumanLog() if sys.stderr.isatty() else _JsonLog())
+    root = logging.getLogger("khabar")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if not sys.stderr.isatty() else logging.WARNING)
+    root.propagate = False
+
+
+class _JsonLog(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": round(record.created, 3), "level": record.levelname.lower(), "event": record.getMessage()}
+        line.update(getattr(record, "fields", {}))
+        return json.dumps(line, ensure_ascii=False)
+
+
+class _HumanLog(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in getattr(record, "fields", {}).items())
+        return f"\rkhabar: {record.getMessage()}: {fields}"
+
+
+def _serve(args: argparse.Namespace, crawl: bool = False) -> int:
     if args.workers < 1:
         raise KhabarError("--workers must be at least 1")
     from khabar.web import serve  # the web stack loads only for the commands that serve
 
+    sources = load_sources(args.sources) if args.sources else default_sources()
+    stop = threading.Event()
+    crawler = threading.Thread(target=_crawl_beside, args=(args.data, sources, stop), daemon=True)
+    if crawl:
+        _log_to_stderr()
+        crawler.start()
     print(f"khabar: serving {args.data} on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    serve(args.data, args.host, args.port, workers=args.workers, rate_limit=args.rate_limit)
+    try:
+        serve(args.data, args.host, args.port, workers=args.workers, rate_limit=args.rate_limit, sources=sources)
+    finally:
+        stop.set()
+        if crawl:
+            crawler.join(timeout=10)
     return 0
+
+
+def _crawl_beside(data: Path, sources: list, stop: threading.Event) -> None:
+    """The crawler's thread beside the web UI: it keeps the index fresh, or says why it cannot."""
+    kh = Khabar(data)
+    try:
+        kh.crawl_until(sources, stop)
+    except KhabarError as e:
+        logging.getLogger("khabar.crawl").error("the crawler stopped", extra={"fields": {"error": str(e)}})
+    finally:
+        kh.close()
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -207,7 +330,7 @@ def _start(args: argparse.Namespace) -> int:
         kh.close()
     for error in report.errors:
         print(f"khabar: {error}", file=sys.stderr)
-    return _serve(args)
+    return _serve(args, crawl=not args.no_crawl)
 
 
 def _article_text(a: Article) -> str:

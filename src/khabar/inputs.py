@@ -242,10 +242,12 @@ def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, It
             raise _BrokenRecord(offset, "the record is cut off")
         if record.digest_checker.passed is False:
             raise _BrokenRecord(offset, "; ".join(record.digest_checker.problems) or "digest mismatch")
-        yield offset, _archived_page(data, url, _charset(content_type))
+        yield offset, fetched_page(data, url, _charset(content_type))
 
 
-def _archived_page(data: bytes, url: str | None, charset: str | None) -> Item:
+def fetched_page(data: bytes, url: str | None, charset: str | None) -> Item:
+    """A page fetched from the web (by the crawler, or from a web archive): its article, or why
+    there is none (Failure), or Skipped when it is not a Persian page."""
     source = url or "a WARC record"
     try:
         article = page_article(data, url=url, html=True, charset=charset)

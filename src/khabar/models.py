@@ -9,6 +9,7 @@ the same article.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -45,7 +46,7 @@ class Article:
     entities: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         """A stable id: 16 hex digits of the SHA-256 of the URL, or of the text without a URL."""
         if self.url:

@@ -9,13 +9,22 @@ Everything lives in the data directory: `khabar.db` (the store) and `index/` (th
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
 from khabar import store
+from khabar.crawl import Crawler
+from khabar.crawl import CrawlReport as CrawlReport  # re-exported, with Politeness, for the CLI
+from khabar.crawl import Politeness as Politeness
+from khabar.crawl import Source as Source
+from khabar.crawl import default_sources as default_sources  # re-exported for the CLI and the web layer
+from khabar.crawl import load_sources as load_sources
+from khabar.crawl.fetch import POLITE
 from khabar.errors import QueryError
 from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and the web layer
 from khabar.index.engine import SearchIndex
@@ -86,6 +95,47 @@ class Khabar:
         demo = resources.files("khabar") / "demo"
         with resources.as_file(demo) as folder:
             return self.ingest([folder])
+
+    def crawl(
+        self,
+        sources: list[Source],
+        *,
+        max_pages: int | None = None,
+        politeness: Politeness = POLITE,
+        progress: Callable[[CrawlReport], None] | None = None,
+    ) -> CrawlReport:
+        """Visit every source once and store what is new (`khabar crawl --once`)."""
+        crawler = Crawler(
+            self.conn,
+            self.index,
+            self.data_dir / "archive",
+            sources,
+            politeness=politeness,
+            max_pages=max_pages,
+            progress=progress,
+        )
+        return asyncio.run(crawler.once())
+
+    def crawl_until(
+        self, sources: list[Source], stop: threading.Event, *, politeness: Politeness = POLITE, workers: int = 1
+    ) -> None:
+        """Crawl on schedule until `stop` is set (`khabar crawl`, and beside the web UI)."""
+        crawler = Crawler(
+            self.conn, self.index, self.data_dir / "archive", sources, politeness=politeness, workers=workers
+        )
+
+        async def run() -> None:
+            stopped = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            threading.Thread(target=lambda: (stop.wait(), loop.call_soon_threadsafe(stopped.set)), daemon=True).start()
+            await crawler.forever(stopped)
+
+        asyncio.run(run())
+
+    def source_status(self, sources: list[Source]) -> list[dict]:
+        """Each source with its feeds' last fetch and its article counts (the sources page)."""
+        known = store.crawl.source_status(self.conn)
+        return [{"source": s, **known.get(s.name, {"fetches": [], "articles": {}})} for s in sources]
 
     def article(self, article_id: str) -> Article | None:
         return store.get_article(self.conn, article_id)

@@ -43,3 +43,20 @@ def test_a_snippet_is_one_line_cut_at_the_sentence_end() -> None:
     s = snippet(lead + "\n" + body, terms("پرسپولیس"), width=120)
     assert s.text == lead + " " + ELLIPSIS
     assert marked(s) == ["پرسپولیس"]
+
+
+def test_a_match_deep_in_a_long_article_is_found_in_every_spelling() -> None:
+    filler = "جمله‌ای بی‌ربط درباره هوای امروز تهران است. " * 60  # ~2,700 characters before it
+    for spelling in ("تروریستهای", f"تروریست{ZWNJ}های", "تروريست هاي"):
+        text = filler + f"نیروهای ائتلاف با {spelling} داعش در عراق جنگیدند. " + filler
+        s = snippet(text, terms("تروریست های عراق"), width=160)
+        assert [m.replace(ZWNJ, "").replace(" ", "") for m in marked(s)] in (
+            ["تروریستهای", "عراق"],
+            ["تروريستهاي", "عراق"],
+        ), spelling
+
+
+def test_a_long_article_that_holds_no_query_word_opens_its_snippet_at_the_start() -> None:
+    text = "آغاز خبر. " + "جمله‌ای بی‌ربط درباره هوای امروز تهران است. " * 60
+    s = snippet(text, terms("پرسپولیس"), width=120)  # the title matched, the text did not
+    assert s.text.startswith("آغاز خبر.") and s.marks == ()

@@ -32,6 +32,7 @@ RECENCY_HALF_LIFE = dt.timedelta(days=7)
 RERANK_WINDOW = 200  # hits reranked by the recency prior
 MAX_OFFSET = 10_000  # deeper than any reader pages; a filter narrows better
 _VERSION_FILE = "khabar-index-version"
+_FREQUENCY_MEMORY = 200_000  # terms
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class SearchIndex:
             raise StoreError(f"cannot open the index {self.path}: {e}") from None
         self.schema = self._index.schema
         self._searcher: tantivy.Searcher | None = None
+        self._frequencies: dict[str, int] = {}
+        self._frequencies_at = -1
 
     def rebuild(self) -> None:
         """Start an empty index of the current format (the caller reindexes the store into it)."""
@@ -101,9 +104,18 @@ class SearchIndex:
         return self._searcher
 
     def frequency(self, term: str) -> int:
-        """How many documents hold `term`."""
+        """How many documents hold `term` (remembered until the index grows: display forms ask
+        for the same common words on every page)."""
         searcher = self._searcher or self.searcher()
-        return searcher.doc_freq(MATCH_FIELD, term)
+        if searcher.num_docs != self._frequencies_at:
+            self._frequencies.clear()
+            self._frequencies_at = searcher.num_docs
+        found = self._frequencies.get(term)
+        if found is None:
+            if len(self._frequencies) >= _FREQUENCY_MEMORY:
+                self._frequencies.clear()
+            found = self._frequencies[term] = searcher.doc_freq(MATCH_FIELD, term)
+        return found
 
     def search(
         self,

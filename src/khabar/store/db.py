@@ -16,6 +16,7 @@ from pathlib import Path
 
 from khabar.errors import StoreError
 from khabar.models import Article
+from khabar.store import crawl
 
 SCHEMA_VERSION = 1
 
@@ -62,6 +63,7 @@ def connect(path: Path) -> sqlite3.Connection:
         if version not in (0, SCHEMA_VERSION):
             raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
+        conn.executescript(crawl.SCHEMA)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except sqlite3.DatabaseError as e:
         raise StoreError(f"cannot open the store {path}: {e}") from None

@@ -16,6 +16,7 @@ Nothing else in the text changes: letters, digits and spacing stay as the page w
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from khabar.text import lexicon
@@ -60,6 +61,18 @@ def _join_inside(raw: str, words: tuple[str, ...], frequency: Callable[[str], in
     if ZWNJ in raw or "\u200b" in raw:
         return raw  # the writer already chose where the word joins
     word = words[0]
+    cuts = _sure_cuts(word)
+    if not cuts and frequency is not None:
+        cut = _suffix_cut(word, frequency)
+        if cut:
+            cuts = (cut,)
+    return _insert_at_folded(raw, list(cuts)) if cuts else raw
+
+
+@functools.lru_cache(maxsize=65536)
+def _sure_cuts(word: str) -> tuple[int, ...]:
+    """Cuts after a verbal prefix and before a perfect tail. Cached: snippets show the same
+    common words over and over."""
     cuts: list[int] = []
     stem_start = 0
     for prefix in lexicon.VERB_PREFIXES:
@@ -72,16 +85,13 @@ def _join_inside(raw: str, words: tuple[str, ...], frequency: Callable[[str], in
         if rest.endswith(tail) and is_participle(rest[: -len(tail)]):
             cuts.append(len(word) - len(tail))
             break
-    else:
-        if frequency is not None and stem_start == 0:
-            cut = _suffix_cut(word, frequency)
-            if cut:
-                cuts.append(cut)
-    return _insert_at_folded(raw, cuts) if cuts else raw
+    return tuple(cuts)
 
 
 def _suffix_cut(word: str, frequency: Callable[[str], int]) -> int | None:
     """Where a joined suffix starts, when its stem is a word at least as common as the whole."""
+    if not word.endswith(_SUFFIXES_LONGEST_FIRST):
+        return None
     for suffix in _SUFFIXES_LONGEST_FIRST:
         stem = word[: -len(suffix)]
         if (

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from khabar.text.analysis import Term, analyze
+from khabar.text.chars import fold_term
 from khabar.text.display import display
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 ELLIPSIS = "…"
+_ANALYSE_WHOLE = 600  # characters: shorter texts are analysed whole
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def snippet(
     terms, in display form, with the spans of the words that match them. `frequency` (a term's
     document frequency) lets the display form split joined suffixes (see `display`)."""
     wanted = set(wanted)
-    hits = [t for t in analyze(text) if t.text in wanted]
+    base, stop = _likely_region(text, wanted, width)
+    hits = [t._replace(start=t.start + base, end=t.end + base) for t in analyze(text[base:stop]) if t.text in wanted]
     start, end = _window(text, hits, width)
     spans = _merge((max(t.start, start), min(t.end, end)) for t in hits if t.start < end and t.end > start)
     pieces, marks, cursor, length = [], [], start, 0
@@ -66,6 +69,28 @@ def snippet(
     if end < len(text):
         passage += " " + ELLIPSIS
     return Snippet(passage, tuple(marks))
+
+
+def _likely_region(text: str, wanted: set[str], width: int) -> tuple[int, int]:
+    """The part of a long `text` worth analysing: the sentence that holds most wanted terms.
+
+    Analysing a whole article for every hit of every results page costs more than the search
+    itself, so a cheap test comes first: an index term is a folded word with its pieces glued,
+    so every spelling of it ("می شود", "می‌شود", "میشود") is a substring of the sentence folded
+    with its spaces and ZWNJs taken out. A substring can also sit inside another word; the
+    analysis of the chosen sentence then decides what is marked. With no candidate at all (the
+    query matched the title only, say) the passage is the text's opening.
+    """
+    if len(text) <= _ANALYSE_WHOLE:
+        return 0, len(text)
+    best = (0, 0, min(len(text), 2 * width))  # (wanted terms found, start, end)
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    for s, e in itertools.pairwise(bounds):
+        squeezed = fold_term(text[s:e]).replace(" ", "")
+        found = sum(1 for term in wanted if term in squeezed)
+        if found > best[0]:
+            best = (found, s, e)
+    return best[1], best[2]
 
 
 def _window(text: str, hits: list[Term], width: int) -> tuple[int, int]:

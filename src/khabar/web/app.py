@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from khabar.errors import QueryError, StoreError
 from khabar.models import SearchResult
-from khabar.service import MAX_QUERY_CHARS, SORTS, Khabar
+from khabar.service import MAX_QUERY_CHARS, SORTS, Khabar, Source, default_sources
 from khabar.web.feed import rss
 from khabar.web.guard import Guard
 from khabar.web.render import environment, query_url
@@ -43,10 +43,12 @@ ToParam = Annotated[str | None, Query(alias="to", max_length=40)]
 Page = Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)]
 
 
-def create_app(data_dir: Path, *, rate_limit: float = 20.0) -> Guard:
+def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source] | None = None) -> Guard:
     """khabar's web app over the data directory `data_dir`, wrapped in its guard (limits and
-    security headers). `rate_limit` is requests per second per client; 0 turns it off."""
+    security headers). `rate_limit` is requests per second per client; 0 turns it off. `sources`
+    are the crawl's sources, shown with their status on /sources (default: khabar's list)."""
     kh = Khabar(data_dir)
+    crawled = sources if sources is not None else default_sources()
     templates = environment()
     app = FastAPI(
         title="khabar",
@@ -157,6 +159,10 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0) -> Guard:
         if story is None:
             raise HTTPException(404)
         return page(request, "story.html", story=story)
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    async def sources_page(request: Request) -> HTMLResponse:
+        return page(request, "sources.html", sources=kh.source_status(crawled))
 
     @app.get("/feed", include_in_schema=False)
     async def feed(

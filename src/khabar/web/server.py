@@ -7,6 +7,7 @@ from pathlib import Path
 
 import uvicorn
 
+from khabar.service import Source
 from khabar.web.app import create_app
 from khabar.web.guard import Guard
 
@@ -14,12 +15,19 @@ _DATA_ENV, _RATE_ENV = "KHABAR_DATA", "KHABAR_RATE_LIMIT"
 
 
 def serve(
-    data_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1, rate_limit: float = 20.0
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int = 1,
+    rate_limit: float = 20.0,
+    sources: list[Source] | None = None,
 ) -> None:
     """Serve until interrupted. Several workers each open the store and index themselves (the
-    index is read-only to them), handed the settings through the environment."""
+    index is read-only to them), handed the settings through the environment (with the default
+    sources list on the sources page)."""
     if workers == 1:
-        app = create_app(data_dir, rate_limit=rate_limit)
+        app = create_app(data_dir, rate_limit=rate_limit, sources=sources)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     os.environ[_DATA_ENV] = str(data_dir.resolve())

@@ -1,0 +1,342 @@
+"""One crawl: visit each source's feeds and sitemaps, queue the article addresses they list, fetch
+what is new, and store and index the articles. Every response is archived (WARC).
+
+Order of acknowledgement, so a `kill -9` at any moment loses nothing and stores nothing twice:
+an address enters the frontier when a feed lists it; it is marked done only after its article
+is committed to the store (and so to the index, see `khabar.pipeline`). After a crash the
+address is still pending, is fetched again, and its article, already stored under the same id,
+counts as a duplicate.
+
+Feeds are revisited on a schedule that adapts to how often they change: halved (down to
+`MIN_INTERVAL`) when a visit finds new articles, grown by half (up to `MAX_INTERVAL`) when not;
+a failing source backs off the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from khabar.crawl.fetch import FEED_TYPES, HTML_TYPES, POLITE, Fetched, Fetcher, Politeness
+from khabar.crawl.robots import Robots
+from khabar.crawl.sources import Source
+from khabar.errors import ExtractError, StoreError
+from khabar.extract.feeds import read_feed, read_sitemap
+from khabar.index.engine import SearchIndex
+from khabar.inputs import Failure, Skipped, fetched_page
+from khabar.models import Article, normalize_url
+from khabar.pipeline import Ingester
+from khabar.store import crawl as state
+from khabar.store.archive import WarcArchive
+
+log = logging.getLogger("khabar.crawl")
+
+MIN_INTERVAL = 120.0  # seconds between visits of a feed that changes all the time
+START_INTERVAL = 600.0
+MAX_INTERVAL = 6 * 3600.0
+FLUSH_EVERY = 100  # articles stored (and acknowledged) together
+WRITER_WAIT = 120  # seconds to wait for another process to finish writing the index
+BATCH = 200  # frontier addresses taken at a time
+MAX_CHILD_SITEMAPS = 20  # of a sitemap index, the first ones (sites list the newest first)
+
+
+@dataclass
+class CrawlReport:
+    requests: int = 0
+    conditional: int = 0  # requests that carried an ETag or Last-Modified
+    not_modified: int = 0
+    listed: int = 0  # new article addresses found in feeds and sitemaps
+    fetched: int = 0
+    added: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0  # not a Persian article page
+    disallowed: int = 0  # robots.txt said no: never fetched
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Crawler:
+    """Crawls `sources` into the store `conn` and the index `index` (see the module docstring)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        index: SearchIndex,
+        archive_dir: Path,
+        sources: Sequence[Source],
+        *,
+        politeness: Politeness = POLITE,
+        max_pages: int | None = None,
+        workers: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        progress: Callable[[CrawlReport], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.index = index
+        self.sources = list(sources)
+        self.politeness = politeness
+        self.max_pages = max_pages
+        self.progress = progress
+        self.archive = WarcArchive(archive_dir)
+        self._workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._transport = transport
+        self.report = CrawlReport()
+
+    async def once(self) -> CrawlReport:
+        """Visit every source once: its feeds and sitemaps, then the new articles they list."""
+        await self._cycle(due_only=False)
+        return self.report
+
+    async def forever(self, stop: asyncio.Event, tick: float = 30.0) -> None:
+        """Crawl on schedule until `stop` is set: each feed when it is due."""
+        while not stop.is_set():
+            await self._cycle(due_only=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick)
+
+    async def _cycle(self, *, due_only: bool) -> None:
+        self._robots: dict[str, asyncio.Task[Robots]] = {}
+        pool = ProcessPoolExecutor(self._workers, mp_context=_context()) if self._workers > 1 else None
+        self._pool = pool
+        try:
+            async with Fetcher(self.politeness, on_response=self._archive, transport=self._transport) as fetcher:
+                self._fetcher = fetcher
+                now = time.time()
+                visits = [
+                    self._visit(source, url, kind)
+                    for source in self.sources
+                    for kind, urls in (("feed", source.feeds), ("sitemap", source.sitemaps))
+                    for url in urls
+                    if not due_only or self._due(url, now)
+                ]
+                await asyncio.gather(*visits)
+                await self._store([])  # first, index what a crash left stored but unindexed
+                await self._fetch_articles()
+        finally:
+            self.archive.close()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _due(self, url: str, now: float) -> bool:
+        known = state.fetch_state(self.conn, url)
+        return known is None or known.next_due <= now
+
+    # feeds and sitemaps
+
+    async def _visit(self, source: Source, url: str, kind: str, depth: int = 0) -> None:
+        if not await self._allowed(url):
+            self._fail(source, url, kind, "disallowed by robots.txt", START_INTERVAL, 0)
+            return
+        known = state.fetch_state(self.conn, url)
+        interval = known.interval if known else START_INTERVAL
+        fetched = await self._get(url, known, FEED_TYPES)
+        if fetched.not_modified:
+            self.report.not_modified += 1
+            self._record(source, url, kind, "unchanged", min(interval * 1.5, MAX_INTERVAL))
+            return
+        if not fetched.ok:
+            self._fail(source, url, kind, fetched.error or "failed", interval, known.failures if known else 0)
+            return
+        try:
+            if kind == "feed":
+                links, children = read_feed(fetched.body, fetched.final_url), ()
+            else:
+                sitemap = read_sitemap(fetched.body, fetched.final_url)
+                links, children = sitemap.links, sitemap.sitemaps
+        except ExtractError as e:
+            self._fail(source, url, kind, str(e), interval, known.failures if known else 0)
+            return
+        new = state.add_to_frontier(self.conn, source.name, (normalize_url(link.url) for link in links))
+        self.report.listed += new
+        next_interval = max(interval / 2, MIN_INTERVAL) if new else min(interval * 1.5, MAX_INTERVAL)
+        self._record(
+            source,
+            url,
+            kind,
+            "ok",
+            next_interval,
+            etag=fetched.header("etag"),
+            modified=fetched.header("last-modified"),
+        )
+        log.info("listed", extra={"fields": {"source": source.name, "url": url, "kind": kind, "new": new}})
+        if depth == 0:
+            await asyncio.gather(*(self._visit(source, c, "sitemap", 1) for c in children[:MAX_CHILD_SITEMAPS]))
+
+    def _record(
+        self,
+        source: Source,
+        url: str,
+        kind: str,
+        status: str,
+        interval: float,
+        *,
+        etag: str | None = None,
+        modified: str | None = None,
+        body: bytes | None = None,
+    ) -> None:
+        state.record_fetch(
+            self.conn,
+            url,
+            source=source.name,
+            kind=kind,
+            status=status,
+            next_due=time.time() + interval,
+            interval=interval,
+            etag=etag,
+            last_modified=modified,
+            body=body,
+        )
+
+    def _fail(self, source: Source, url: str, kind: str, error: str, interval: float, failures: int) -> None:
+        wait = min(interval * 2**failures, MAX_INTERVAL)
+        state.record_fetch(
+            self.conn,
+            url,
+            source=source.name,
+            kind=kind,
+            status="error",
+            next_due=time.time() + wait,
+            interval=interval,
+            error=error,
+        )
+        self.report.errors.append(f"{source.name}: {url}: {error}")
+        log.warning("source error", extra={"fields": {"source": source.name, "url": url, "error": error}})
+
+    # robots.txt
+
+    async def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        return (await self._robots[origin]).allows(url)
+
+    async def _load_robots(self, origin: str) -> Robots:
+        url = f"{origin}/robots.txt"
+        known = state.fetch_state(self.conn, url)
+        fetched = await self._get(url, known, None)
+        if fetched.not_modified and known is not None and known.body is not None:
+            robots = Robots(known.body.decode("utf-8", errors="replace"))
+        else:
+            robots = Robots.from_fetch(
+                fetched.status if fetched.error is None or fetched.status else None, fetched.body
+            )
+            if fetched.ok:
+                state.record_fetch(
+                    self.conn,
+                    url,
+                    source=urlsplit(origin).netloc,
+                    kind="robots",
+                    status="ok",
+                    next_due=time.time() + 86400,
+                    interval=86400,
+                    etag=fetched.header("etag"),
+                    last_modified=fetched.header("last-modified"),
+                    body=fetched.body,
+                )
+        if robots.crawl_delay:
+            self._fetcher.slow_down(urlsplit(origin).hostname or "", robots.crawl_delay)
+        return robots
+
+    # articles
+
+    async def _fetch_articles(self) -> None:
+        names = [s.name for s in self.sources]
+        budget = self.max_pages if self.max_pages is not None else float("inf")
+        while budget > 0:
+            batch = state.pending(self.conn, int(min(BATCH, budget)), names)
+            if not batch:
+                return
+            budget -= len(batch)
+            found: list[tuple[str, str, Article]] = []
+            outcomes = await asyncio.gather(*(self._fetch_article(url) for url, _ in batch))
+            for (url, source), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, Article):
+                    found.append((url, source, outcome))
+                else:
+                    state.finish(self.conn, [(url, *outcome)])
+            for start in range(0, len(found), FLUSH_EVERY):
+                await self._store(found[start : start + FLUSH_EVERY])
+
+    async def _fetch_article(self, url: str) -> Article | tuple[str, str | None]:
+        """The article at `url`, or (frontier state, reason) when there is none."""
+        if not await self._allowed(url):
+            self.report.disallowed += 1
+            return "skipped", "disallowed by robots.txt"
+        fetched = await self._get(url, None, HTML_TYPES)
+        if not fetched.ok:
+            self.report.failed += 1
+            log.warning("fetch failed", extra={"fields": {"url": url, "error": fetched.error}})
+            return "failed", fetched.error
+        self.report.fetched += 1
+        loop = asyncio.get_running_loop()
+        item = await loop.run_in_executor(self._pool, fetched_page, fetched.body, fetched.final_url, fetched.charset)
+        if isinstance(item, Failure):
+            self.report.failed += 1
+            log.warning("not an article", extra={"fields": {"url": url, "error": item.reason}})
+            return "failed", item.reason
+        if isinstance(item, Skipped):
+            self.report.skipped += 1
+            return "skipped", item.reason
+        return item
+
+    async def _store(self, found: list[tuple[str, str, Article]]) -> None:
+        """Store and index these articles, then mark their addresses done (never the other way).
+
+        The index's writer is taken only for this moment, so `khabar ingest` can run beside a
+        crawl; while another process holds it, wait for it.
+        """
+        for attempt in itertools.count():
+            try:
+                with self.index.writer() as writer:
+                    ingester = Ingester(self.conn, writer, workers=1)
+                    ingester.catch_up()
+                    for _, source, article in found:
+                        ingester.add(source, article)
+                    ingester.close()
+                break
+            except StoreError as e:
+                if attempt >= WRITER_WAIT:
+                    raise
+                log.info("waiting for the index", extra={"fields": {"reason": str(e)}})
+                await asyncio.sleep(1)
+        state.finish(self.conn, [(url, "done", None) for url, _, _ in found])
+        self.report.added += ingester.report.added
+        self.report.duplicates += ingester.report.duplicates
+        if self.progress and found:
+            self.progress(self.report)
+
+    async def _get(self, url: str, known: state.FetchState | None, accept: tuple[str, ...] | None) -> Fetched:
+        etag = known.etag if known else None
+        modified = known.last_modified if known else None
+        self.report.requests += 1
+        self.report.conditional += bool(etag or modified)
+        return await self._fetcher.get(url, etag=etag, last_modified=modified, accept=accept)
+
+    def _archive(self, fetched: Fetched) -> None:
+        assert fetched.status is not None
+        self.archive.write(
+            fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
+        )
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork on Linux (the workers run only the pure extraction), spawn elsewhere."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")

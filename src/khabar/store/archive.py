@@ -1,0 +1,78 @@
+"""The crawl's web archive: every response the crawler receives, appended to a WARC file in the
+data directory, so a crawl can be read again (`khabar ingest archive/…warc.gz`) without fetching.
+
+One file per crawl run (`archive/crawl-<UTC time>-<pid>.warc.gz`), one gzip member per record,
+flushed after each response: a crash can cut off at most the record being written, and khabar's
+WARC reader skips a cut-off record. Bodies are stored as received after transfer decoding (gzip
+or brotli undone, so the Content-Encoding header is dropped and Content-Length set to match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+_DROPPED = {"content-encoding", "content-length", "transfer-encoding"}
+
+
+class WarcArchive:
+    """Appends request/response record pairs to this run's WARC file under `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path: Path | None = None
+        self._file: BinaryIO | None = None
+        self._writer: WARCWriter | None = None
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        request_headers: list[tuple[str, str]],
+    ) -> None:
+        writer = self._open()
+        request = writer.create_warc_record(
+            url,
+            "request",
+            payload=io.BytesIO(b""),
+            http_headers=StatusAndHeaders(f"GET {_path(url)} HTTP/1.1", request_headers, is_http_request=True),
+        )
+        kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
+        kept.append(("Content-Length", str(len(body))))
+        response = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=StatusAndHeaders(f"{status} {reason or 'Unknown'}", kept, protocol="HTTP/1.1"),
+        )
+        writer.write_request_response_pair(request, response)
+        assert self._file is not None
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = self._writer = None
+
+    def _open(self) -> WARCWriter:
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+            self.path = self.folder / f"crawl-{stamp}-{os.getpid()}.warc.gz"
+            self._file = self.path.open("ab")
+            self._writer = WARCWriter(self._file, gzip=True)
+        return self._writer
+
+
+def _path(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
