@@ -4,7 +4,9 @@ data directory, real files."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 
 from khabar.text.display import display
 from tests.conftest import EXPECTED, SEED_NAMES, SEEDS, free_port, khabar_command, run_khabar, wait_until_up, ws
+from tests.crawl.web import serving
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -169,31 +172,45 @@ def test_data_directory_from_the_environment(tmp_path: Path, monkeypatch: pytest
     assert (tmp_path / "env-data" / "khabar.db").exists()
 
 
-def _start(data: Path) -> tuple[str, str]:
-    """`khabar start` on a free port: wait for its web UI, read one search page, stop it."""
+def _start(data: Path, sources: Path, until: str) -> tuple[str, str, str]:
+    """`khabar start` on a free port with `sources` to crawl: wait for its web UI and for `until`
+    (a regular expression) on its sources page, read one search page, stop it."""
     port = free_port()
-    argv = [khabar_command(), "--data", str(data), "start", "--port", str(port)]
+    argv = [khabar_command(), "--data", str(data), "start", "--port", str(port), "--sources", str(sources)]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"http://127.0.0.1:{port}", process)
-        page = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "می شویم"}, timeout=10).text
+        wait_until_up(base, process)
+        deadline = time.monotonic() + 60
+        while not re.search(until, httpx.get(f"{base}/sources", timeout=10).text) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = httpx.get(f"{base}/search", params={"q": "می شویم"}, timeout=10).text
+        sources_page = httpx.get(f"{base}/sources", timeout=10).text
     finally:
         process.terminate()
-        out, _ = process.communicate(timeout=10)
-    return out, page
+        out, _ = process.communicate(timeout=20)
+    return out, page, sources_page
 
 
-def test_start_loads_the_demo_corpus_and_serves_it(tmp_path: Path) -> None:
+def test_start_loads_the_demo_corpus_crawls_and_serves_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    out, page = _start(data)
+    with serving() as web:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(web.sources_toml(), encoding="utf-8")
+        out, page, sources_page = _start(data, sources, until="خبرها: [۱-۹]")
+        assert web.requests("/news/")  # the crawler ran beside the web UI
     count = int(out.split(" articles in ")[0].split()[-1])
     assert 280 <= count <= 302
     assert "«بین المللی»" in out  # a first search, on the terminal
     assert "http://127.0.0.1:" in out
     assert display(TITLE_000) in page  # readers see titles in display form (ZWNJ restored)
     assert display(TITLE_000) != TITLE_000
-    again, _ = _start(data)
-    assert f"{count} articles in" in again and "0 added now" in again
+    assert "خبرگزاری آزمایشی" in sources_page and "خوانده شد" in sources_page
+    unreachable = tmp_path / "gone.toml"
+    unreachable.write_text('[[source]]\nname = "gone"\nfeeds = ["http://127.0.0.1:9/rss"]\n', encoding="utf-8")
+    again, _, sources_page = _start(data, unreachable, until="در دسترس نیست")
+    assert f"{count} articles in" not in again and "0 added now" in again  # the crawl added articles
+    assert "در دسترس نیست" in sources_page  # offline, a source says so; the demo is still served
 
 
 TITLE_000 = EXPECTED["pages"][SEED_NAMES[0]]["title"]

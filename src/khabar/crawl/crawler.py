@@ -48,7 +48,8 @@ log = logging.getLogger("khabar.crawl")
 MIN_INTERVAL = 120.0  # seconds between visits of a feed that changes all the time
 START_INTERVAL = 600.0
 MAX_INTERVAL = 6 * 3600.0
-FLUSH_EVERY = 100  # articles stored (and acknowledged) together
+FLUSH_EVERY = 100  # articles stored (and acknowledged) together, at the most
+FLUSH_SECONDS = 2.0  # and at least this often while articles come in
 WRITER_WAIT = 120  # seconds to wait for another process to finish writing the index
 BATCH = 200  # frontier addresses taken at a time
 MAX_CHILD_SITEMAPS = 20  # of a sitemap index, the first ones (sites list the newest first)
@@ -258,6 +259,7 @@ class Crawler:
     # articles
 
     async def _fetch_articles(self) -> None:
+        """Fetch the pending addresses; store the articles as they come, in small batches."""
         names = [s.name for s in self.sources]
         budget = self.max_pages if self.max_pages is not None else float("inf")
         while budget > 0:
@@ -266,17 +268,24 @@ class Crawler:
                 return
             budget -= len(batch)
             found: list[tuple[str, str, Article]] = []
-            outcomes = await asyncio.gather(*(self._fetch_article(url) for url, _ in batch))
-            for (url, source), outcome in zip(batch, outcomes, strict=True):
+            stored_at = time.monotonic()
+            for done in asyncio.as_completed([self._fetch_article(url, source) for url, source in batch]):
+                url, source, outcome = await done
                 if isinstance(outcome, Article):
                     found.append((url, source, outcome))
                 else:
                     state.finish(self.conn, [(url, *outcome)])
-            for start in range(0, len(found), FLUSH_EVERY):
-                await self._store(found[start : start + FLUSH_EVERY])
+                if len(found) >= FLUSH_EVERY or (found and time.monotonic() - stored_at > FLUSH_SECONDS):
+                    await self._store(found)
+                    found, stored_at = [], time.monotonic()
+            await self._store(found)
 
-    async def _fetch_article(self, url: str) -> Article | tuple[str, str | None]:
-        """The article at `url`, or (frontier state, reason) when there is none."""
+    async def _fetch_article(self, url: str, source: str) -> tuple[str, str, Article | tuple[str, str | None]]:
+        """(url, source, the article at `url`), or (url, source, (frontier state, reason)) when
+        there is none."""
+        return url, source, await self._article_at(url)
+
+    async def _article_at(self, url: str) -> Article | tuple[str, str | None]:
         if not await self._allowed(url):
             self.report.disallowed += 1
             return "skipped", "disallowed by robots.txt"
