@@ -18,6 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from khabar import store
+from khabar.group.features import Features, features
+from khabar.group.grouper import Grouper
 from khabar.index.documents import document_fields
 from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped
@@ -64,9 +66,16 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 class Ingester:
     """Adds articles to the store and the index in batches (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection, writer: IndexWriter, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        writer: IndexWriter,
+        workers: int | None = None,
+        grouper: Grouper | None = None,
+    ) -> None:
         self._conn = conn
         self._writer = writer
+        self._grouper = grouper
         self._batch: list[tuple[str, Article]] = []
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
@@ -118,16 +127,43 @@ class Ingester:
     def _index(self, batch: list[tuple[int, Article]]) -> None:
         if not batch:
             return
-        for fields in self._documents(batch):
+        ungrouped = store.ungrouped(self._conn, [rowid for rowid, _ in batch]) if self._grouper else set()
+        demoted: list[int] = []
+        prepared = list(self._prepared(batch, ungrouped))
+        if self._grouper and ungrouped:
+            self._grouper.start_batch([found for _, found in prepared if found is not None])
+            self._conn.execute("BEGIN")
+        for (rowid, article), (fields, found) in zip(batch, prepared, strict=True):
+            if found is not None and self._grouper is not None:
+                assignment = self._grouper.assign(rowid, article, found)
+                store.set_groups(
+                    self._conn, rowid, assignment.story_id, assignment.duplicate_of, list(assignment.entities)
+                )
+                fields["copy"] = int(assignment.duplicate_of is not None)
+                demoted += assignment.demoted
             self._writer.add(fields)
+        if self._grouper and ungrouped:
+            self._conn.execute("COMMIT")
         self._writer.commit()
-        store.mark_indexed(self._conn, [rowid for rowid, _ in batch])
+        store.mark_indexed(self._conn, [rowid for rowid, _ in batch if rowid not in demoted])
+        if demoted:  # earlier originals became copies: index them again as such
+            self.catch_up()
 
-    def _documents(self, batch: list[tuple[int, Article]]) -> Iterator[dict[str, str | int]]:
-        """The index fields of a batch, in order: made in worker processes when it is large."""
+    def _prepared(
+        self, batch: list[tuple[int, Article]], ungrouped: set[int]
+    ) -> Iterator[tuple[dict[str, str | int], Features | None]]:
+        """Index fields and (for articles not grouped yet) grouping features, in batch order:
+        made in worker processes when the batch is large."""
+        wanted = [rowid in ungrouped for rowid, _ in batch]
         if len(batch) < PARALLEL_MIN or self._workers < 2:
-            return (document_fields(rowid, article) for rowid, article in batch)
+            return (prepare(rowid, article, g) for (rowid, article), g in zip(batch, wanted, strict=True))
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers, mp_context=_worker_context())
         rowids, articles = zip(*batch, strict=True)
-        return self._pool.map(document_fields, rowids, articles, chunksize=16)
+        return self._pool.map(prepare, rowids, articles, wanted, chunksize=16)
+
+
+def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | int], Features | None]:
+    """An article's index fields, and its grouping features when `group` (the work that runs in
+    worker processes)."""
+    return document_fields(rowid, article), features(article) if group else None

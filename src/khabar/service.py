@@ -26,6 +26,8 @@ from khabar.crawl import default_sources as default_sources  # re-exported for t
 from khabar.crawl import load_sources as load_sources
 from khabar.crawl.fetch import POLITE
 from khabar.errors import QueryError
+from khabar.group.entities import name_key
+from khabar.group.grouper import Grouper
 from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and the web layer
 from khabar.index.engine import SearchIndex
 from khabar.inputs import read_inputs, read_page
@@ -67,7 +69,7 @@ class Khabar:
     def ingest(self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
         """Store and index every article under `paths`; bad inputs are reported, not fatal."""
         with self.index.writer() as writer:
-            ingester = Ingester(self.conn, writer)
+            ingester = Ingester(self.conn, writer, grouper=self._grouper())
             try:
                 ingester.catch_up()
                 for source, item in read_inputs(paths):
@@ -78,13 +80,16 @@ class Khabar:
                 ingester.close()
         return ingester.report
 
+    def _grouper(self) -> Grouper:
+        return Grouper(self.conn, self.index.frequency, self.index.document_count)
+
     def reindex(self) -> int:
         """Build the index anew from the store (after an upgrade, or to repair it); returns the
         number of articles indexed."""
         self.index.rebuild()
         store.mark_all_unindexed(self.conn)
         with self.index.writer() as writer:
-            ingester = Ingester(self.conn, writer)
+            ingester = Ingester(self.conn, writer, grouper=self._grouper())
             try:
                 return ingester.catch_up()
             finally:
@@ -150,6 +155,23 @@ class Khabar:
     def story(self, story_id: str) -> Story | None:
         articles = store.story_articles(self.conn, story_id)
         return Story(story_id, tuple(articles)) if articles else None
+
+    def subject_of(self, story_id: str) -> str | None:
+        """The subject thread a story belongs to (None before grouping has seen it)."""
+        return store.groups.subject_of(self.conn, story_id)
+
+    def subject(self, subject_id: str) -> list[str]:
+        """The stories of a subject thread, oldest first."""
+        return store.groups.subject_stories(self.conn, subject_id)
+
+    def subject_stories(self, subject_id: str) -> list[Story]:
+        stories = (self.story(story_id) for story_id in self.subject(subject_id))
+        return [s for s in stories if s is not None]
+
+    @staticmethod
+    def entity_key(name: str) -> str:
+        """The key that merges a name's spellings (وین ماروتو = واین ماروتو)."""
+        return name_key(name)
 
     def latest_stories(self, limit: int = 20) -> list[Story]:
         """The stories with the most recent reports, newest first."""

@@ -36,6 +36,7 @@ from khabar.crawl.robots import Robots
 from khabar.crawl.sources import Source
 from khabar.errors import ExtractError, StoreError
 from khabar.extract.feeds import read_feed, read_sitemap
+from khabar.group.grouper import Grouper
 from khabar.index.engine import SearchIndex
 from khabar.inputs import Failure, Skipped, fetched_page
 from khabar.models import Article, normalize_url
@@ -315,7 +316,8 @@ class Crawler:
         for attempt in itertools.count():
             try:
                 with self.index.writer() as writer:
-                    ingester = Ingester(self.conn, writer, workers=1)
+                    grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
+                    ingester = Ingester(self.conn, writer, workers=1, grouper=grouper)
                     ingester.catch_up()
                     for _, source, article in found:
                         ingester.add(source, article)

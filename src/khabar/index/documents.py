@@ -31,7 +31,7 @@ ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), whe
 GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -51,20 +51,21 @@ _JALALI_MONTHS = (
 
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("doc", indexed=True, fast=True)  # the store's rowid
+    sb.add_integer_field("doc", indexed=True, fast=True)  # the store's rowid (i64: a delete by term matches it)
     for name in (MATCH_FIELD, *BOOSTS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
+    sb.add_integer_field("copy", indexed=True, fast=True)  # 1: another source's copy, hidden behind its original
     return sb.build()
 
 
 def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     """An article's index fields as plain values: the analysis, which is most of the work of
     indexing, done where it can run in a worker process."""
-    fields: dict[str, str | int] = {"doc": rowid}
+    fields: dict[str, str | int] = {"doc": rowid, "copy": int(article.duplicate_of is not None)}
     parts = [article.title, article.lead or "", article.body]
     if article.published:
         parts.append(date_words(article))
@@ -104,10 +105,7 @@ def article_document(fields: dict[str, str | int]) -> tantivy.Document:
     doc = tantivy.Document()
     for name, value in fields.items():
         if isinstance(value, int):
-            if name == "doc":
-                doc.add_unsigned(name, value)
-            else:
-                doc.add_integer(name, value)
+            doc.add_integer(name, value)
         else:
             doc.add_text(name, value)
     return doc

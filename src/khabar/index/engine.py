@@ -103,6 +103,10 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         return self._searcher
 
+    def document_count(self) -> int:
+        """How many articles the latest commit holds (and frequencies are read from it after)."""
+        return self.searcher().num_docs
+
     def frequency(self, term: str) -> int:
         """How many documents hold `term` (remembered until the index grows: display forms ask
         for the same common words on every page)."""
@@ -162,7 +166,7 @@ class SearchIndex:
         self, plan: Plan, filters: list[tuple[tantivy.Occur, tantivy.Query]], *, relaxed: bool = False
     ) -> tantivy.Query:
         query = to_tantivy(plan, self.schema, relaxed=relaxed) if plan else tantivy.Query.all_query()
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters]) if filters else query
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
 
     def _run(
         self,
@@ -216,7 +220,7 @@ class SearchIndex:
     def _filters(
         self, agencies: tuple[str, ...], date_from: dt.datetime | None, date_to: dt.datetime | None
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        filters = []
+        filters: list[tantivy.Query] = []
         if agencies:
             wanted = [
                 (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "agency", agency_key(a))) for a in agencies
@@ -233,7 +237,11 @@ class SearchIndex:
                     include_upper=date_to is None,
                 )
             )
-        return [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
+        copies = tantivy.Query.term_query(self.schema, "copy", 1)  # a copy stands behind its original
+        return [
+            (tantivy.Occur.MustNot, copies),
+            *((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters),
+        ]
 
 
 class IndexWriter:
@@ -244,7 +252,7 @@ class IndexWriter:
 
     def add(self, fields: dict[str, str | int]) -> None:
         """Add (or replace) an article's document, made by `document_fields`."""
-        self._writer.delete_documents_by_term("doc", fields["doc"])
+        self._writer.delete_documents_by_term("doc", fields["doc"])  # `doc` is i64, as Python ints become
         self._writer.add_document(article_document(fields))
 
     def commit(self) -> None:

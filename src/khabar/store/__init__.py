@@ -10,7 +10,9 @@ from khabar.store.db import (
     latest_articles,
     mark_all_unindexed,
     mark_indexed,
+    set_groups,
     story_articles,
+    ungrouped,
     unindexed,
 )
 
@@ -24,6 +26,8 @@ __all__ = [
     "latest_articles",
     "mark_all_unindexed",
     "mark_indexed",
+    "set_groups",
     "story_articles",
+    "ungrouped",
     "unindexed",
 ]

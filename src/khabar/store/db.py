@@ -16,7 +16,7 @@ from pathlib import Path
 
 from khabar.errors import StoreError
 from khabar.models import Article
-from khabar.store import crawl
+from khabar.store import crawl, groups
 
 SCHEMA_VERSION = 1
 
@@ -64,6 +64,7 @@ def connect(path: Path) -> sqlite3.Connection:
             raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
         conn.executescript(crawl.SCHEMA)
+        conn.executescript(groups.SCHEMA)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except sqlite3.DatabaseError as e:
         raise StoreError(f"cannot open the store {path}: {e}") from None
@@ -182,6 +183,24 @@ def copies_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str,
         article = _article(row)[1]
         found.setdefault(article.duplicate_of or "", []).append(article)
     return found
+
+
+def ungrouped(conn: sqlite3.Connection, rowids: list[int]) -> set[int]:
+    """Which of these articles the grouping stage has not seen yet."""
+    if not rowids:
+        return set()
+    marks = ",".join("?" * len(rowids))
+    seen = {r for (r,) in conn.execute(f"SELECT rowid FROM signatures WHERE rowid IN ({marks})", rowids)}
+    return set(rowids) - seen
+
+
+def set_groups(
+    conn: sqlite3.Connection, rowid: int, story_id: str, duplicate_of: str | None, entities: list[str]
+) -> None:
+    conn.execute(
+        "UPDATE articles SET story_id = ?, duplicate_of = ?, entities = ? WHERE rowid = ?",
+        (story_id, duplicate_of, json.dumps(entities, ensure_ascii=False), rowid),
+    )
 
 
 def count_articles(conn: sqlite3.Connection) -> int:

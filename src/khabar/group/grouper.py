@@ -1,0 +1,224 @@
+"""Online grouping, one article at a time as it is stored: copies, stories, subjects.
+
+1. Copies: the article's MinHash signature is cut into BANDS bands; an article sharing a band
+   bucket is a candidate, and one whose estimated shingle Jaccard is at least DUPLICATE_AT is
+   the same article. The group's original is its earliest-published member (the first stored
+   when times are unknown); the others point to it with `duplicate_of`. A copy joins its
+   original's story.
+2. Stories: the article's content terms, weighted by rarity (the index's document frequencies),
+   are compared (cosine) with the centroids of stories that share its terms or entities and whose
+   reports lie within STORY_WINDOW of it; it joins the closest at STORY_AT or above, else it
+   starts a story of its own.
+3. Subjects: a story joins the subject thread of any story, at any distance in time, that shares
+   a person's name with it and at least SUBJECT_SHARED entities in all (the seeds: Marotto,
+   spokesman of the coalition, in Iraq, eight months apart: two stories, one subject).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from khabar.group.features import NUM_PERM, Features, similarity
+from khabar.models import Article
+from khabar.store import groups
+
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+DUPLICATE_AT = 0.6  # estimated Jaccard of word 3-shingles
+MIN_SHINGLES = 25  # a text this short is never called a copy: too little to tell
+STORY_AT = 0.3  # cosine of the article and a story's centroid
+STORY_WINDOW = 3 * 86400  # seconds
+STORY_CANDIDATES = 30
+CENTROID_TERMS = 60
+SUBJECT_SHARED = 2
+NAMED_KINDS = ("person", "name")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    duplicate_of: str | None
+    story_id: str
+    entities: tuple[str, ...]
+    demoted: tuple[int, ...] = ()  # rowids that were originals and are now copies of this article
+
+
+class Grouper:
+    """Assigns each new article its group, story and subject (see the module docstring).
+    `frequency(term)` is the number of indexed articles holding a term and `total()` their count,
+    as of the last `start_batch` (the index is read once per batch, not once per article)."""
+
+    def __init__(self, conn: sqlite3.Connection, frequency: Callable[[str], int], total: Callable[[], int]) -> None:
+        self.conn = conn
+        self._frequency = frequency
+        self._total = total
+        self._count = 0
+        self._batch: Counter[str] = Counter()
+
+    def start_batch(self, batch: list[Features]) -> None:
+        """Read the index's counts once for this batch, and count the batch's own terms beside
+        them (the first batch into an empty index has nothing else to tell rare from common)."""
+        self._count = self._total() + len(batch)
+        self._batch = Counter(t for f in batch for t in f.terms)
+
+    def frequency(self, term: str) -> int:
+        return self._frequency(term) + self._batch[term]
+
+    def total(self) -> int:
+        return self._count
+
+    def assign(self, rowid: int, article: Article, f: Features) -> Assignment:
+        names = tuple(e.name for e in f.entities)
+        ts = int(article.published.timestamp()) if article.published else None
+        if article.duplicate_of or article.story_id:  # the input was grouped upstream: keep its groups
+            groups.add_signature(self.conn, rowid, f.signature, f.size, band_keys(f.signature))
+            story_id = article.story_id or article.duplicate_of or article.id
+            if not article.duplicate_of:
+                self._join(groups.story(self.conn, story_id) or _empty(story_id), f, ts)
+            return Assignment(article.duplicate_of, story_id, names)
+        copy = self._copy_of(rowid, f, ts)
+        if copy is not None:
+            original, story_id, demoted = copy
+            if original is None:  # this article is earlier: it becomes the original
+                return Assignment(None, story_id, names, demoted)
+            return Assignment(original, story_id, names)
+        return Assignment(None, self._story(article.id, f, ts), names)
+
+    # copies
+
+    def _copy_of(self, rowid: int, f: Features, ts: int | None) -> tuple[str | None, str, tuple[int, ...]] | None:
+        keys = band_keys(f.signature)
+        mates = groups.bucket_mates(self.conn, keys) if f.size >= MIN_SHINGLES else {}
+        groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
+        best, best_rowid = 0.0, None
+        for mate, (signature, size) in mates.items():
+            if size >= MIN_SHINGLES:
+                score = similarity(f.signature, signature)
+                if score > best:
+                    best, best_rowid = score, mate
+        if best_rowid is None or best < DUPLICATE_AT:
+            return None
+        mate_id, mate_original = self.conn.execute(
+            "SELECT id, duplicate_of FROM articles WHERE rowid = ?", (best_rowid,)
+        ).fetchone()
+        original_id = mate_original or mate_id
+        original_rowid, original_ts, story_id = self.conn.execute(
+            "SELECT rowid, published_ts, story_id FROM articles WHERE id = ?", (original_id,)
+        ).fetchone()
+        new_id = self.conn.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
+        story_id = story_id or original_id
+        if ts is not None and original_ts is not None and ts < original_ts:
+            demoted = [original_rowid] + [
+                r for (r,) in self.conn.execute("SELECT rowid FROM articles WHERE duplicate_of = ?", (original_id,))
+            ]
+            self.conn.execute(
+                "UPDATE articles SET duplicate_of = ?, indexed = 0 WHERE id = ? OR duplicate_of = ?",
+                (new_id, original_id, original_id),
+            )
+            return None, story_id, tuple(demoted)
+        return original_id, story_id, ()
+
+    # stories
+
+    def _story(self, article_id: str, f: Features, ts: int | None) -> str:
+        vector = self._weights(f.terms)
+        if not vector:
+            return self._new_story(article_id, vector, f, ts)
+        top = sorted(vector, key=vector.__getitem__, reverse=True)
+        keys = [e.key for e in f.entities[:8]]
+        best, best_score = None, 0.0
+        for story in groups.stories_sharing(self.conn, top[:12], keys, STORY_CANDIDATES):
+            if _outside(ts, story):
+                continue
+            score = _cosine(vector, story.centroid)
+            if score > best_score:
+                best, best_score = story, score
+        if best is None or best_score < STORY_AT:
+            return self._new_story(article_id, vector, f, ts)
+        return self._join(best, f, ts, vector)
+
+    def _join(self, best: groups.StoryRow, f: Features, ts: int | None, vector: dict[str, float] | None = None) -> str:
+        """Add an article to a story: its centroid, time span, entities and subject."""
+        vector = vector if vector is not None else self._weights(f.terms)
+        keys = [e.key for e in f.entities[:8]]
+        n = best.size
+        centroid = {t: w * n / (n + 1) for t, w in best.centroid.items()}
+        for t, w in vector.items():
+            centroid[t] = centroid.get(t, 0.0) + w / (n + 1)
+        best.centroid = dict(sorted(centroid.items(), key=lambda kv: -kv[1])[:CENTROID_TERMS])
+        best.size = n + 1
+        if ts is not None:
+            best.first_ts = min(ts, best.first_ts) if best.first_ts is not None else ts
+            best.last_ts = max(ts, best.last_ts) if best.last_ts is not None else ts
+        for e in f.entities:
+            best.entities[e.key] = best.entities.get(e.key, 0) + 1
+        groups.save_story(self.conn, best, list(best.centroid)[:12], keys)
+        self._link_subject(best, f)
+        return best.id
+
+    def _new_story(self, article_id: str, vector: dict[str, float], f: Features, ts: int | None) -> str:
+        story = groups.StoryRow(article_id, article_id, ts, ts, 1, vector, {e.key: 1 for e in f.entities})
+        top = sorted(vector, key=vector.__getitem__, reverse=True)[:12]
+        groups.save_story(self.conn, story, top, [e.key for e in f.entities[:8]])
+        self._link_subject(story, f)
+        return article_id
+
+    def _weights(self, terms: dict[str, int]) -> dict[str, float]:
+        """Terms weighted by count × rarity, as a unit vector."""
+        n = max(self.total(), 1)
+        weights = {t: c * math.log(1 + n / (1 + self.frequency(t))) for t, c in terms.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    # subjects
+
+    def _link_subject(self, story: groups.StoryRow, f: Features) -> None:
+        named = [e.key for e in f.entities if e.kind in NAMED_KINDS and len(e.key.replace(" ", "")) >= 4]
+        if not named:
+            return
+        mine = {e.key for e in f.entities}
+        joined = {story.subject_id}
+        for other in groups.stories_sharing(self.conn, [], named[:5], STORY_CANDIDATES):
+            if other.id == story.id or other.subject_id in joined:
+                continue
+            if len(mine & set(other.entities)) >= SUBJECT_SHARED:
+                joined.add(other.subject_id)
+        if len(joined) > 1:
+            keep = min(joined)
+            groups.merge_subjects(self.conn, keep, joined)
+            story.subject_id = keep
+
+
+def _empty(story_id: str) -> groups.StoryRow:
+    return groups.StoryRow(story_id, story_id, None, None, 0, {}, {})
+
+
+def _outside(ts: int | None, story: groups.StoryRow) -> bool:
+    """Whether a report at `ts` lies beyond the story's window (unknown times never do)."""
+    if ts is None or story.first_ts is None or story.last_ts is None:
+        return False
+    return ts < story.first_ts - STORY_WINDOW or ts > story.last_ts + STORY_WINDOW
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """One bucket key per band of the signature (a signed 64-bit int, as SQLite stores it)."""
+    values = np.frombuffer(signature, dtype=np.uint64)
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True) ^ band)
+    return keys
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    norm = math.sqrt(sum(w * w for w in b.values())) or 1.0
+    return dot / norm

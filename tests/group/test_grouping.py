@@ -1,0 +1,85 @@
+"""Grouping through the real pipeline (ingest → store → index): copies, stories, subjects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from khabar.service import Khabar
+from khabar.text.dates import TEHRAN
+from tests.conftest import DEMO, SEEDS
+
+BODY = (
+    "وزیر امور خارجه کشورمان امروز در دیدار با همتای ترکیه‌ای خود در آنکارا درباره همکاری‌های اقتصادی "
+    "و تجاری دو کشور گفتگو کرد. در این دیدار دو طرف بر گسترش روابط در حوزه انرژی و حمل و نقل تاکید کردند "
+    "و قرار شد کمیسیون مشترک اقتصادی دو کشور ماه آینده در تهران برگزار شود. وزیر خارجه همچنین از "
+    "آمادگی ایران برای افزایش حجم مبادلات تجاری به سی میلیارد دلار خبر داد و گفت موانع گمرکی باید برداشته شود.\\n\\n"
+    "همتای ترکیه‌ای وی نیز با استقبال از این پیشنهاد گفت کشورش آماده است خط ریلی جدیدی میان دو کشور بسازد "
+    "و گذرگاه‌های مرزی تازه‌ای بگشاید. دو وزیر در پایان دیدار یک سند همکاری در زمینه گردشگری امضا کردند."
+)
+
+
+def write(path: Path, articles: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_seeds_are_two_stories_of_one_subject_not_copies(tmp_path: Path) -> None:
+    kh = Khabar(tmp_path / "data")
+    kh.ingest([DEMO])
+    seeds = [kh.search(q, limit=1).hits[0] for q in ("الکاظمی بخواهد از عراق خارج", "تحرکات اخیر نیروهای ما از سوریه")]
+    articles = [kh.article(h.id) for h in seeds]
+    assert all(a.duplicate_of is None for a in articles)
+    assert articles[0].story_id != articles[1].story_id
+    subjects = [kh.subject_of(a.story_id) for a in articles]
+    assert subjects[0] == subjects[1] is not None
+    assert set(kh.subject(subjects[0])) >= {articles[0].story_id, articles[1].story_id}
+    names = [e for a in articles for e in a.entities if "ماروتو" in e]
+    assert len(names) == 2 and {"وین ماروتو", "واین ماروتو"} == set(names)
+    assert len({kh.entity_key(n) for n in names}) == 1  # one entity, two spellings
+    assert SEEDS.exists()
+
+
+def test_a_republished_copy_is_one_hit_with_its_sources(tmp_path: Path) -> None:
+    original = {
+        "url": "https://www.irna.ir/news/1",
+        "title": "دیدار وزیران خارجه ایران و ترکیه در آنکارا",
+        "body": "به گزارش ایرنا، " + BODY.replace("\\n", "\n"),
+        "agency": "ایرنا",
+        "published": dt.datetime(2026, 11, 20, 10, tzinfo=TEHRAN).isoformat(),
+    }
+    copy = {  # another site, its own agency line, the last sentence trimmed, other spellings
+        "url": "https://www.example-news.ir/n/77",
+        "title": "گفتگوی وزرای خارجه ایران و ترکیه",
+        "body": ("به گزارش خبرگزاری جمهوری اسلامی، " + BODY.replace("\\n", "\n"))
+        .replace("همکاری‌های", "همکاری های")
+        .replace("ی", "ي")
+        .rsplit(".", 2)[0],
+        "agency": "ایرنا",
+        "published": dt.datetime(2026, 11, 20, 11, 30, tzinfo=TEHRAN).isoformat(),
+    }
+    kh = Khabar(tmp_path / "data")
+    kh.ingest([write(tmp_path / "a.jsonl", [original])])
+    kh.ingest([write(tmp_path / "b.jsonl", [copy])])
+    result = kh.search("دیدار وزیر خارجه ترکیه")
+    assert result.total == 1
+    (hit,) = result.hits
+    assert hit.url == original["url"] and [c.url for c in hit.copies] == [copy["url"]]
+    stored_copy = kh.article(hit.copies[0].id)
+    assert stored_copy.duplicate_of == hit.id and stored_copy.story_id == kh.article(hit.id).story_id
+
+
+def test_an_earlier_copy_found_later_becomes_the_original(tmp_path: Path) -> None:
+    late = {
+        "url": "https://late.ir/1",
+        "title": "دیدار در آنکارا",
+        "body": BODY.replace("\\n", "\n"),
+        "published": dt.datetime(2026, 11, 20, 12, tzinfo=TEHRAN).isoformat(),
+    }
+    early = {**late, "url": "https://early.ir/1", "published": dt.datetime(2026, 11, 20, 9, tzinfo=TEHRAN).isoformat()}
+    kh = Khabar(tmp_path / "data")
+    kh.ingest([write(tmp_path / "a.jsonl", [late])])
+    kh.ingest([write(tmp_path / "b.jsonl", [early])])
+    (hit,) = kh.search("دیدار آنکارا").hits
+    assert hit.url == "https://early.ir/1" and [c.url for c in hit.copies] == ["https://late.ir/1"]
