@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.set_defaults(run=_search)
 
+    so = sub.add_parser("story", help="every article of one story, in time order, and its subject thread")
+    so.add_argument("story_id", metavar="ID", help="a story id (an article's story_id)")
+    so.add_argument("--json", action="store_true")
+    so.set_defaults(run=_story)
+
+    sj = sub.add_parser("subject", help="the stories of one subject thread, oldest first")
+    sj.add_argument("subject_id", metavar="ID", help="a subject id (as `khabar story` shows it)")
+    sj.add_argument("--json", action="store_true")
+    sj.set_defaults(run=_subject)
+
     r = sub.add_parser("reindex", help="build the search index anew from the store")
     r.set_defaults(run=_reindex)
 
@@ -203,6 +213,42 @@ def _search(args: argparse.Namespace) -> int:
     finally:
         kh.close()
     print(dumps(result.to_json()) if args.json else _results_text(result, sys.stdout.isatty()))
+    return 0
+
+
+def _story(args: argparse.Namespace) -> int:
+    kh = Khabar(args.data)
+    try:
+        story = kh.story(args.story_id)
+        if story is None:
+            raise KhabarError(f"no story {args.story_id!r} in {args.data}")
+        subject = kh.subject_of(story.id)
+    finally:
+        kh.close()
+    if args.json:
+        print(dumps({**story.to_json(), "subject_id": subject}))
+        return 0
+    print(display(story.title))
+    print(f"{len(story.articles)} reports · {'، '.join(story.sources)} · subject {subject or '-'}")
+    for a in story.articles:
+        meta = " · ".join(x for x in (jalali_text(a.published), a.agency or a.site, a.id) if x)
+        print(f"  {meta}\n    {display(a.title)}")
+    return 0
+
+
+def _subject(args: argparse.Namespace) -> int:
+    kh = Khabar(args.data)
+    try:
+        stories = kh.subject_stories(args.subject_id)
+    finally:
+        kh.close()
+    if not stories:
+        raise KhabarError(f"no subject {args.subject_id!r} in {args.data}")
+    if args.json:
+        print(dumps({"id": args.subject_id, "stories": [s.to_json() for s in stories]}))
+        return 0
+    for s in stories:
+        print(f"{jalali_text(s.first_seen) or '?'} · {len(s.articles)} reports · {s.id}\n    {display(s.title)}")
     return 0
 
 

@@ -169,8 +169,13 @@ class Story:
 
     @property
     def title(self) -> str:
-        """The headline that stands for the story: its first report's."""
-        return self.articles[0].title
+        """The headline that stands for the story: the most central one, sharing the most words
+        with the other reports' headlines (the earliest on a tie)."""
+        if len(self.articles) < 3:
+            return self.articles[0].title
+        words = [set(a.title.split()) for a in self.articles]
+        overlap = [sum(len(w & other) for other in words) - len(w) for w in words]
+        return self.articles[overlap.index(max(overlap))].title
 
     @property
     def first_seen(self) -> dt.datetime | None:

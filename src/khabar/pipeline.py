@@ -9,8 +9,10 @@ is `khabar.inputs`.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from khabar import store
 from khabar.group.features import Features, features
 from khabar.group.grouper import Grouper
-from khabar.index.documents import document_fields
+from khabar.index.documents import GAP, MATCH_FIELD, document_fields
 from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped
 from khabar.models import Article
@@ -63,6 +65,23 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for pure work (analysis, extraction) that end with their parent."""
+    return ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the process that started it does, even by `kill -9`: none is left
+    behind, idle, holding the parent's files."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before that took effect
+            os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class Ingester:
     """Adds articles to the store and the index in batches (see the module docstring)."""
 
@@ -79,6 +98,7 @@ class Ingester:
         self._batch: list[tuple[str, Article]] = []
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
+        self._started: tuple[list[tuple[int, Article]], set[int], Iterator] | None = None
         self.report = IngestReport()
 
     def catch_up(self) -> int:
@@ -102,34 +122,50 @@ class Ingester:
             self.flush()
 
     def flush(self) -> None:
-        """Store the batch (one transaction), then index what was new."""
-        if not self._batch:
-            return
+        """Store the batch (one transaction), start its analysis, and index the batch before it.
+
+        Pipelined: the workers analyse this batch while this process groups and indexes the one
+        stored before it. Each batch is in the store before anything else happens to it, so a
+        crash still loses nothing (the next writer's `catch_up` indexes what was stored).
+        """
         new: list[tuple[int, Article]] = []
-        self._conn.execute("BEGIN")
-        for source, article in self._batch:
-            rowid = store.add_article(self._conn, article, source)
-            if rowid is None:
-                self.report.duplicates += 1
-            else:
-                new.append((rowid, article))
-        self._conn.execute("COMMIT")
-        self._batch.clear()
-        self.report.added += len(new)
-        self._index(new)
+        if self._batch:
+            self._conn.execute("BEGIN")
+            for source, article in self._batch:
+                rowid = store.add_article(self._conn, article, source)
+                if rowid is None:
+                    self.report.duplicates += 1
+                else:
+                    new.append((rowid, article))
+            self._conn.execute("COMMIT")
+            self._batch.clear()
+            self.report.added += len(new)
+        started = self._start(new) if new else None
+        if self._started is not None:
+            self._finish(*self._started)
+        self._started = started
 
     def close(self) -> None:
         self.flush()
+        if self._started is not None:
+            self._finish(*self._started)
+            self._started = None
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
 
     def _index(self, batch: list[tuple[int, Article]]) -> None:
-        if not batch:
-            return
+        if batch:
+            self._finish(*self._start(batch))
+
+    def _start(self, batch: list[tuple[int, Article]]) -> tuple[list[tuple[int, Article]], set[int], Iterator]:
         ungrouped = store.ungrouped(self._conn, [rowid for rowid, _ in batch]) if self._grouper else set()
+        return batch, ungrouped, self._prepared(batch, ungrouped)
+
+    def _finish(self, batch: list[tuple[int, Article]], ungrouped: set[int], results: Iterator) -> None:
+        """Group (what is new to grouping), index and commit one batch."""
         demoted: list[int] = []
-        prepared = list(self._prepared(batch, ungrouped))
+        prepared = list(results)
         if self._grouper and ungrouped:
             self._grouper.start_batch([found for _, found in prepared if found is not None])
             self._conn.execute("BEGIN")
@@ -143,11 +179,13 @@ class Ingester:
                 demoted += assignment.demoted
             self._writer.add(fields)
         if self._grouper and ungrouped:
+            self._grouper.end_batch()
             self._conn.execute("COMMIT")
-        self._writer.commit()
-        store.mark_indexed(self._conn, [rowid for rowid, _ in batch if rowid not in demoted])
         if demoted:  # earlier originals became copies: index them again as such
-            self.catch_up()
+            for rowid, article in store.articles_by_rowid(self._conn, demoted).items():
+                self._writer.add(document_fields(rowid, article))
+        self._writer.commit()
+        store.mark_indexed(self._conn, [rowid for rowid, _ in batch] + demoted)
 
     def _prepared(
         self, batch: list[tuple[int, Article]], ungrouped: set[int]
@@ -158,12 +196,17 @@ class Ingester:
         if len(batch) < PARALLEL_MIN or self._workers < 2:
             return (prepare(rowid, article, g) for (rowid, article), g in zip(batch, wanted, strict=True))
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=_worker_context())
+            self._pool = worker_pool(self._workers)
         rowids, articles = zip(*batch, strict=True)
         return self._pool.map(prepare, rowids, articles, wanted, chunksize=16)
 
 
 def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | int], Features | None]:
     """An article's index fields, and its grouping features when `group` (the work that runs in
-    worker processes)."""
-    return document_fields(rowid, article), features(article) if group else None
+    worker processes). The features reuse the index fields' terms: one analysis per article."""
+    fields = document_fields(rowid, article)
+    if not group:
+        return fields, None
+    title = str(fields.get("title", "")).split()
+    text = [t for t in str(fields.get(MATCH_FIELD, "")).split()[len(title) :] if t != GAP]
+    return fields, features(article, [t for t in title if t != GAP], text)

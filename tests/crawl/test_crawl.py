@@ -99,6 +99,9 @@ def test_kill_9_in_the_middle_loses_nothing_and_stores_nothing_twice(tmp_path: P
         assert finished.returncode == 0, finished.stderr
     titles = list(stored(data).values())
     assert sorted(titles) == sorted(web.reading(n).title for n in NAMES)
+    time.sleep(0.5)
+    orphans = subprocess.run(["pgrep", "-f", str(data)], capture_output=True, text=True).stdout.split()
+    assert orphans == []  # the killed crawler's worker processes ended with it
 
 
 def test_an_unreachable_source_is_reported_and_shown(tmp_path: Path) -> None:

@@ -83,3 +83,36 @@ def test_an_earlier_copy_found_later_becomes_the_original(tmp_path: Path) -> Non
     kh.ingest([write(tmp_path / "b.jsonl", [early])])
     (hit,) = kh.search("دیدار آنکارا").hits
     assert hit.url == "https://early.ir/1" and [c.url for c in hit.copies] == ["https://late.ir/1"]
+
+
+def test_story_and_subject_through_the_command_line_and_the_web(tmp_path: Path) -> None:
+    from tests.conftest import free_port, khabar_command, run_khabar, wait_until_up
+
+    data = tmp_path / "data"
+    run_khabar("ingest", str(SEEDS), data=data, check=True)
+    hit = json.loads(run_khabar("search", "ماروتو الکاظمی", "--json", data=data, check=True).stdout)["hits"][0]
+    story = json.loads(run_khabar("story", hit["story_id"], "--json", data=data, check=True).stdout)
+    assert [a["id"] for a in story["articles"]] == [hit["id"]] and story["subject_id"]
+    subject = json.loads(run_khabar("subject", story["subject_id"], "--json", data=data, check=True).stdout)
+    assert len(subject["stories"]) == 2  # the two seeds: one subject thread, oldest first
+    assert subject["stories"][0]["first_seen"] < subject["stories"][1]["first_seen"]
+    missing = run_khabar("story", "nope", data=data)
+    assert missing.returncode == 1 and "no story 'nope'" in missing.stderr
+
+    import subprocess
+
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen([khabar_command(), "--data", str(data), "serve", "--port", str(port)])
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", server)
+        article = httpx.get(f"http://127.0.0.1:{port}/article/{hit['id']}").text
+        assert f'href="/subject/{story["subject_id"]}"' in article and "۲ ماجرا" in article
+        thread = httpx.get(f"http://127.0.0.1:{port}/subject/{story['subject_id']}").text
+        assert thread.count("<li>") == 2
+        api = httpx.get(f"http://127.0.0.1:{port}/api/subjects/{story['subject_id']}").json()
+        assert len(api["stories"]) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

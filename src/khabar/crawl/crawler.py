@@ -18,13 +18,10 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import multiprocessing
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,7 +37,7 @@ from khabar.group.grouper import Grouper
 from khabar.index.engine import SearchIndex
 from khabar.inputs import Failure, Skipped, fetched_page
 from khabar.models import Article, normalize_url
-from khabar.pipeline import Ingester
+from khabar.pipeline import Ingester, worker_pool
 from khabar.store import crawl as state
 from khabar.store.archive import WarcArchive
 
@@ -115,7 +112,7 @@ class Crawler:
 
     async def _cycle(self, *, due_only: bool) -> None:
         self._robots: dict[str, asyncio.Task[Robots]] = {}
-        pool = ProcessPoolExecutor(self._workers, mp_context=_context()) if self._workers > 1 else None
+        pool = worker_pool(self._workers) if self._workers > 1 else None
         self._pool = pool
         try:
             async with Fetcher(self.politeness, on_response=self._archive, transport=self._transport) as fetcher:
@@ -346,8 +343,3 @@ class Crawler:
         self.archive.write(
             fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
         )
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """fork on Linux (the workers run only the pure extraction), spawn elsewhere."""
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")

@@ -10,6 +10,7 @@ index fields): a MinHash signature of its word shingles, its content terms, its 
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -35,11 +36,13 @@ class Features:
     size: int  # shingles: a text too short to judge as a copy has few
 
 
-def features(article: Article) -> Features:
-    title = primary_terms(article.title)
-    text = primary_terms(f"{article.lead or ''}\n{article.body}")
+def features(article: Article, title: list[str] | None = None, text: list[str] | None = None) -> Features:
+    """`title` and `text` (lead and body): the article's primary terms, when the caller has them
+    already (ingest analyses each article once, for the index and for this)."""
+    title = primary_terms(article.title) if title is None else title
+    text = primary_terms(f"{article.lead or ''}\n{article.body}") if text is None else text
     shingles = {" ".join(text[i : i + SHINGLE]) for i in range(max(1, len(text) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)  # stable in every process, and fast
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     counts: Counter[str] = Counter(t for t in text if _content(t))
     for t in title:

@@ -35,10 +35,13 @@ DUPLICATE_AT = 0.6  # estimated Jaccard of word 3-shingles
 MIN_SHINGLES = 25  # a text this short is never called a copy: too little to tell
 STORY_AT = 0.3  # cosine of the article and a story's centroid
 STORY_WINDOW = 3 * 86400  # seconds
-STORY_CANDIDATES = 30
+STORY_CANDIDATES = 12
+LOOKUP_TERMS = 6  # an article's rarest-weighted terms that look up candidate stories
+LOOKUP_ENTITIES = 4
 CENTROID_TERMS = 60
 SUBJECT_SHARED = 2
 NAMED_KINDS = ("person", "name")
+STORY_MEMORY = 100_000  # decoded stories kept between batches
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,25 @@ class Grouper:
         self._total = total
         self._count = 0
         self._batch: Counter[str] = Counter()
+        self._stories: dict[str, groups.StoryRow] = {}  # decoded once, kept while this grouper lives
+        self._dirty: set[str] = set()  # stories changed in this batch
+        self._subjects: dict[str, str] = {}  # merged subject → the subject it joined
 
     def start_batch(self, batch: list[Features]) -> None:
         """Read the index's counts once for this batch, and count the batch's own terms beside
         them (the first batch into an empty index has nothing else to tell rare from common)."""
         self._count = self._total() + len(batch)
         self._batch = Counter(t for f in batch for t in f.terms)
+
+    def end_batch(self) -> None:
+        """Write the stories this batch changed (once each, not once per article)."""
+        for story_id in self._dirty:
+            story = self._stories[story_id]
+            story.subject_id = self._subject(story.subject_id)
+            groups.save_story(self.conn, story)
+        self._dirty.clear()
+        if len(self._stories) > STORY_MEMORY:
+            self._stories.clear()
 
     def frequency(self, term: str) -> int:
         return self._frequency(term) + self._batch[term]
@@ -80,7 +96,7 @@ class Grouper:
             groups.add_signature(self.conn, rowid, f.signature, f.size, band_keys(f.signature))
             story_id = article.story_id or article.duplicate_of or article.id
             if not article.duplicate_of:
-                self._join(groups.story(self.conn, story_id) or _empty(story_id), f, ts)
+                self._join(self._load(story_id) or _empty(story_id), f, ts)
             return Assignment(article.duplicate_of, story_id, names)
         copy = self._copy_of(rowid, f, ts)
         if copy is not None:
@@ -114,14 +130,12 @@ class Grouper:
         new_id = self.conn.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
         story_id = story_id or original_id
         if ts is not None and original_ts is not None and ts < original_ts:
-            demoted = [original_rowid] + [
-                r for (r,) in self.conn.execute("SELECT rowid FROM articles WHERE duplicate_of = ?", (original_id,))
-            ]
+            # the group's copies now point here; of the index, only the old original changes
             self.conn.execute(
-                "UPDATE articles SET duplicate_of = ?, indexed = 0 WHERE id = ? OR duplicate_of = ?",
+                "UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
                 (new_id, original_id, original_id),
             )
-            return None, story_id, tuple(demoted)
+            return None, story_id, (original_rowid,)
         return original_id, story_id, ()
 
     # stories
@@ -133,8 +147,11 @@ class Grouper:
         top = sorted(vector, key=vector.__getitem__, reverse=True)
         keys = [e.key for e in f.entities[:8]]
         best, best_score = None, 0.0
-        for story in groups.stories_sharing(self.conn, top[:12], keys, STORY_CANDIDATES):
-            if _outside(ts, story):
+        for story_id in groups.story_ids_sharing(
+            self.conn, top[:LOOKUP_TERMS], keys[:LOOKUP_ENTITIES], STORY_CANDIDATES
+        ):
+            story = self._load(story_id)
+            if story is None or _outside(ts, story):
                 continue
             score = _cosine(vector, story.centroid)
             if score > best_score:
@@ -147,6 +164,8 @@ class Grouper:
         """Add an article to a story: its centroid, time span, entities and subject."""
         vector = vector if vector is not None else self._weights(f.terms)
         keys = [e.key for e in f.entities[:8]]
+        self._stories[best.id] = best
+        before = frozenset(best.centroid) | frozenset(best.entities)
         n = best.size
         centroid = {t: w * n / (n + 1) for t, w in best.centroid.items()}
         for t, w in vector.items():
@@ -158,16 +177,39 @@ class Grouper:
             best.last_ts = max(ts, best.last_ts) if best.last_ts is not None else ts
         for e in f.entities:
             best.entities[e.key] = best.entities.get(e.key, 0) + 1
-        groups.save_story(self.conn, best, list(best.centroid)[:12], keys)
+        self._changed(best, list(best.centroid)[:12], keys, before)
         self._link_subject(best, f)
         return best.id
 
     def _new_story(self, article_id: str, vector: dict[str, float], f: Features, ts: int | None) -> str:
         story = groups.StoryRow(article_id, article_id, ts, ts, 1, vector, {e.key: 1 for e in f.entities})
+        self._stories[article_id] = story
         top = sorted(vector, key=vector.__getitem__, reverse=True)[:12]
-        groups.save_story(self.conn, story, top, [e.key for e in f.entities[:8]])
+        self._changed(story, top, [e.key for e in f.entities[:8]])
         self._link_subject(story, f)
         return article_id
+
+    def _changed(
+        self, story: groups.StoryRow, top: list[str], keys: list[str], before: frozenset[str] = frozenset()
+    ) -> None:
+        """Remember to write the story, and write its new lookup rows now (the next article of
+        this batch must find it): the terms and entities it did not hold `before`."""
+        self._dirty.add(story.id)
+        new_terms, new_keys = [t for t in top if t not in before], [k for k in keys if k not in before]
+        groups.index_story(self.conn, story.id, new_terms, new_keys)
+
+    def _load(self, story_id: str) -> groups.StoryRow | None:
+        story = self._stories.get(story_id)
+        if story is None:
+            story = groups.story(self.conn, story_id)
+            if story is not None:
+                self._stories[story_id] = story
+        return story
+
+    def _subject(self, subject_id: str) -> str:
+        while subject_id in self._subjects:
+            subject_id = self._subjects[subject_id]
+        return subject_id
 
     def _weights(self, terms: dict[str, int]) -> dict[str, float]:
         """Terms weighted by count × rarity, as a unit vector."""
@@ -183,14 +225,17 @@ class Grouper:
         if not named:
             return
         mine = {e.key for e in f.entities}
-        joined = {story.subject_id}
-        for other in groups.stories_sharing(self.conn, [], named[:5], STORY_CANDIDATES):
-            if other.id == story.id or other.subject_id in joined:
+        joined = {self._subject(story.subject_id)}
+        for other_id in groups.story_ids_sharing(self.conn, [], named[:LOOKUP_ENTITIES], STORY_CANDIDATES):
+            other = self._load(other_id)
+            if other is None or other.id == story.id or self._subject(other.subject_id) in joined:
                 continue
             if len(mine & set(other.entities)) >= SUBJECT_SHARED:
-                joined.add(other.subject_id)
+                joined.add(self._subject(other.subject_id))
         if len(joined) > 1:
             keep = min(joined)
+            for gone in joined - {keep}:
+                self._subjects[gone] = keep
             groups.merge_subjects(self.conn, keep, joined)
             story.subject_id = keep
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,11 +28,13 @@ CREATE TABLE IF NOT EXISTS stories (
     entities   TEXT NOT NULL DEFAULT '{}'  -- JSON: entity key → mentions
 );
 CREATE INDEX IF NOT EXISTS stories_subject ON stories(subject_id);
-CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (term, story_id))
-    WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS story_entities (key TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (key, story_id))
-    WITHOUT ROWID;
+-- term → stories, newest last (an index on term alone is ordered by rowid within a term)
+CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms(term);
+CREATE TABLE IF NOT EXISTS story_entities (key TEXT NOT NULL, story_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_entities_key ON story_entities(key);
 """
+RECENT_PER_TERM = 20  # stories looked at per shared term: the latest that hold it
 
 
 @dataclass
@@ -68,26 +71,25 @@ def story(conn: sqlite3.Connection, story_id: str) -> StoryRow | None:
     return _story(row) if row else None
 
 
-def stories_sharing(conn: sqlite3.Connection, terms: list[str], entity_keys: list[str], limit: int) -> list[StoryRow]:
-    """Stories that hold any of these terms or entities, most shared first."""
-    if not terms and not entity_keys:
-        return []
-    parts, args = [], []
-    if terms:
-        parts.append(f"SELECT story_id FROM story_terms WHERE term IN ({','.join('?' * len(terms))})")
-        args += terms
-    if entity_keys:
-        parts.append(f"SELECT story_id FROM story_entities WHERE key IN ({','.join('?' * len(entity_keys))})")
-        args += entity_keys
-    rows = conn.execute(
-        "SELECT id, subject_id, first_ts, last_ts, size, centroid, entities FROM stories WHERE id IN "
-        f"(SELECT story_id FROM ({' UNION ALL '.join(parts)}) GROUP BY story_id ORDER BY count(*) DESC LIMIT ?)",
-        (*args, limit),
-    )
-    return [_story(row) for row in rows]
+def story_ids_sharing(conn: sqlite3.Connection, terms: list[str], entity_keys: list[str], limit: int) -> list[str]:
+    """Ids of recent stories that hold any of these terms or entities, most shared first. Each
+    term leads to its RECENT_PER_TERM latest stories only, so the cost stays flat as the store
+    grows (an event's story is among the latest to use its words)."""
+    counts: Counter[str] = Counter()
+    for table, column, values in (("story_terms", "term", terms), ("story_entities", "key", entity_keys)):
+        for value in values:
+            rows = conn.execute(
+                f"SELECT DISTINCT story_id FROM (SELECT story_id FROM {table} WHERE {column} = ?"
+                " ORDER BY rowid DESC LIMIT ?)",
+                (value, RECENT_PER_TERM),
+            )
+            counts.update([r[0] for r in rows])
+    return [story_id for story_id, _ in counts.most_common(limit)]
 
 
-def save_story(conn: sqlite3.Connection, s: StoryRow, top_terms: list[str], entity_keys: list[str]) -> None:
+def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
+    """Write a story (its lookup rows go in with `index_story` as it gains terms; terms it no
+    longer ranks high keep leading to it: a candidate too many costs one comparison)."""
     conn.execute(
         "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -100,9 +102,12 @@ def save_story(conn: sqlite3.Connection, s: StoryRow, top_terms: list[str], enti
             json.dumps(s.entities, ensure_ascii=False),
         ),
     )
-    conn.execute("DELETE FROM story_terms WHERE story_id = ?", (s.id,))
-    conn.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?)", ((t, s.id) for t in top_terms))
-    conn.executemany("INSERT OR IGNORE INTO story_entities VALUES (?, ?)", ((k, s.id) for k in entity_keys))
+
+
+def index_story(conn: sqlite3.Connection, story_id: str, top_terms: list[str], entity_keys: list[str]) -> None:
+    """The lookup rows of a story: its terms and entities lead to it."""
+    conn.executemany("INSERT INTO story_terms VALUES (?, ?)", ((t, story_id) for t in top_terms))
+    conn.executemany("INSERT INTO story_entities VALUES (?, ?)", ((k, story_id) for k in entity_keys))
 
 
 def merge_subjects(conn: sqlite3.Connection, keep: str, gone: Iterable[str]) -> None:

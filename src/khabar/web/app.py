@@ -151,14 +151,34 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
             raise HTTPException(404)
         story = kh.story(article.story_id) if article.story_id else None
         others = [a for a in story.articles if a.id != article.id] if story else []
-        return page(request, "article.html", article=article, story=story, others=others, copies=kh.copies(article))
+        subject_id = kh.subject_of(article.story_id) if article.story_id else None
+        thread = len(kh.subject(subject_id)) if subject_id else 0
+        return page(
+            request,
+            "article.html",
+            article=article,
+            story=story,
+            others=others,
+            copies=kh.copies(article),
+            subject_id=subject_id,
+            thread=thread,
+        )
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(request: Request, story_id: str) -> HTMLResponse:
         story = kh.story(story_id)
         if story is None:
             raise HTTPException(404)
-        return page(request, "story.html", story=story)
+        subject_id = kh.subject_of(story_id)
+        thread = kh.subject(subject_id) if subject_id else []
+        return page(request, "story.html", story=story, subject_id=subject_id, thread=len(thread))
+
+    @app.get("/subject/{subject_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def subject_page(request: Request, subject_id: str) -> HTMLResponse:
+        stories = kh.subject_stories(subject_id)
+        if not stories:
+            raise HTTPException(404)
+        return page(request, "subject.html", stories=stories)
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     async def sources_page(request: Request) -> HTMLResponse:
@@ -208,6 +228,13 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         if story is None:
             raise HTTPException(404)
         return JSONResponse(story.to_json())
+
+    @app.get("/api/subjects/{subject_id}", summary="One subject thread: its stories, oldest first")
+    async def api_subject(subject_id: str) -> JSONResponse:
+        stories = kh.subject_stories(subject_id)
+        if not stories:
+            raise HTTPException(404)
+        return JSONResponse({"id": subject_id, "stories": [s.to_json() for s in stories]})
 
     @app.get("/healthz", summary="Liveness")
     async def healthz() -> dict[str, str]:
