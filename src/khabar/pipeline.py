@@ -91,13 +91,16 @@ class Ingester:
         writer: IndexWriter,
         workers: int | None = None,
         grouper: Grouper | None = None,
+        pool: ProcessPoolExecutor | None = None,
     ) -> None:
+        """`pool`: worker processes to share (the caller's, which it shuts down itself)."""
         self._conn = conn
         self._writer = writer
         self._grouper = grouper
         self._batch: list[tuple[str, Article]] = []
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = pool
+        self._own_pool = pool is None
         self._started: tuple[list[tuple[int, Article]], set[int], Iterator] | None = None
         self.report = IngestReport()
 
@@ -150,9 +153,9 @@ class Ingester:
         if self._started is not None:
             self._finish(*self._started)
             self._started = None
-        if self._pool is not None:
+        if self._pool is not None and self._own_pool:
             self._pool.shutdown()
-            self._pool = None
+        self._pool = None
 
     def _index(self, batch: list[tuple[int, Article]]) -> None:
         if batch:
@@ -193,7 +196,7 @@ class Ingester:
         """Index fields and (for articles not grouped yet) grouping features, in batch order:
         made in worker processes when the batch is large."""
         wanted = [rowid in ungrouped for rowid, _ in batch]
-        if len(batch) < PARALLEL_MIN or self._workers < 2:
+        if len(batch) < PARALLEL_MIN or (self._workers < 2 and self._pool is None):
             return (prepare(rowid, article, g) for (rowid, article), g in zip(batch, wanted, strict=True))
         if self._pool is None:
             self._pool = worker_pool(self._workers)

@@ -13,7 +13,10 @@ import asyncio
 import datetime as dt
 import sqlite3
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +41,7 @@ from khabar.text.highlight import snippet
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
+RESULT_CACHE = 1000  # recent results kept: news readers ask the same queries, until the index changes
 LATEST_SCAN = 10  # recent articles read per story wanted on the home page (a story has several)
 
 
@@ -48,6 +52,7 @@ class Khabar:
         self.data_dir = data_dir
         self._conn: sqlite3.Connection | None = None
         self._index: SearchIndex | None = None
+        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -202,6 +207,10 @@ class Khabar:
         if offset < 0:
             raise QueryError("offset must not be negative")
         text = _clean_query(query)
+        key = (text, tuple(agencies), date_from, date_to, sort, limit, offset, self.index.generation(), _minute())
+        if now is None and key in self._results:
+            self._results.move_to_end(key)
+            return replace(self._results[key], query=query)
         start = _day_start(date_from, "from") if date_from else None
         end = _day_start(date_to, "to") + dt.timedelta(days=1) if date_to else None
         matches = self.index.search(
@@ -215,7 +224,7 @@ class Khabar:
             now=now,
         )
         articles = store.articles_by_rowid(self.conn, [rowid for rowid, _ in matches.ranked])
-        copies = store.copies_of(self.conn, [a.id for a in articles.values()])
+        copies = store.copy_links(self.conn, [a.id for a in articles.values()])
         wanted = matches.plan.terms
         hits = []
         for rowid, score in matches.ranked:
@@ -236,18 +245,28 @@ class Khabar:
                     marks=passage.marks,
                     score=score,
                     story_id=article.story_id,
-                    copies=tuple(Copy(c.id, c.url, c.agency or c.site) for c in copies.get(article.id, ())),
+                    copies=tuple(Copy(*link) for link in copies.get(article.id, ())),
                 )
             )
-        return SearchResult(
+        result = SearchResult(
             query=query, total=matches.total, hits=tuple(hits), facets=matches.facets, relaxed=matches.relaxed
         )
+        if now is None:
+            self._results[key] = result
+            if len(self._results) > RESULT_CACHE:
+                self._results.popitem(last=False)
+        return result
 
 
 def extract_file(path: Path, url: str | None = None) -> Article:
     """Read one page without storing it. Raises InputError or ExtractError."""
     article = read_page(path)
     return article.with_(url=url) if url else article
+
+
+def _minute() -> int:
+    """Cached results age with the recency prior: a minute at most."""
+    return int(time.time() // 60)
 
 
 def _clean_query(query: str) -> str:

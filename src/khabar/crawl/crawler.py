@@ -314,7 +314,7 @@ class Crawler:
             try:
                 with self.index.writer() as writer:
                     grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
-                    ingester = Ingester(self.conn, writer, workers=1, grouper=grouper)
+                    ingester = Ingester(self.conn, writer, workers=1, grouper=grouper, pool=self._pool)
                     ingester.catch_up()
                     for _, source, article in found:
                         ingester.add(source, article)

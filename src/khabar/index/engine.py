@@ -103,6 +103,13 @@ class SearchIndex:
         self._searcher = self._index.searcher()
         return self._searcher
 
+    def generation(self) -> int:
+        """Changes with every commit (tantivy rewrites meta.json): what a cached result is good for."""
+        try:
+            return (self.path / "meta.json").stat().st_mtime_ns
+        except OSError:
+            return 0
+
     def document_count(self) -> int:
         """How many articles the latest commit holds (and frequencies are read from it after)."""
         return self.searcher().num_docs

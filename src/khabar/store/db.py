@@ -169,6 +169,27 @@ def story_articles(conn: sqlite3.Connection, story_id: str) -> list[Article]:
     return [_article(row)[1] for row in rows]
 
 
+CopyLink = tuple[str, str | None, str | None]  # id, url, agency (or site)
+
+
+def copy_links(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[CopyLink]]:
+    """(id, url, agency or site) of each of these articles' copies: what a search hit lists,
+    without reading their texts."""
+    wanted = list(article_ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    found: dict[str, list[CopyLink]] = {}
+    rows = conn.execute(
+        f"SELECT duplicate_of, id, url, coalesce(agency, site) FROM articles WHERE duplicate_of IN ({marks})"
+        " ORDER BY published_ts, rowid",
+        wanted,
+    )
+    for original, *link in rows:
+        found.setdefault(original, []).append(tuple(link))  # type: ignore[arg-type]
+    return found
+
+
 def copies_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[Article]]:
     """Other sources' copies of each of these articles (`duplicate_of` points at the original)."""
     wanted = list(article_ids)
