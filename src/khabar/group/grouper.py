@@ -96,7 +96,8 @@ class Grouper:
         names = tuple(e.name for e in f.entities)
         ts = int(article.published.timestamp()) if article.published else None
         if article.duplicate_of or article.story_id:  # the input was grouped upstream: keep its groups
-            groups.add_signature(self.conn, rowid, f.signature, f.size, band_keys(f.signature))
+            keys = [] if article.duplicate_of else band_keys(f.signature)
+            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
             story_id = article.story_id or article.duplicate_of or article.id
             if not article.duplicate_of:
                 self._join(self._load(story_id) or _empty(story_id), f, ts)
@@ -112,9 +113,12 @@ class Grouper:
     # copies
 
     def _copy_of(self, rowid: int, f: Features, ts: int | None) -> tuple[str | None, str, tuple[int, ...]] | None:
+        """Whether the article copies an earlier one: (its original, or None when the article
+        is earlier and takes over; the story; what was demoted). Only originals are put in the
+        LSH buckets: a copy is found through its original, and heavy syndication (dozens of
+        copies of one story) does not flood every lookup with candidates."""
         keys = band_keys(f.signature)
         mates = groups.bucket_mates(self.conn, keys) if f.size >= MIN_SHINGLES else {}
-        groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
         best, best_rowid = 0.0, None
         for mate, (signature, size) in mates.items():
             if size >= MIN_SHINGLES:
@@ -122,6 +126,7 @@ class Grouper:
                 if score > best:
                     best, best_rowid = score, mate
         if best_rowid is None or best < 1.0:
+            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
             return None
         mate_id, mate_original = self.conn.execute(
             "SELECT id, duplicate_of FROM articles WHERE rowid = ?", (best_rowid,)
@@ -134,11 +139,11 @@ class Grouper:
         story_id = story_id or original_id
         if ts is not None and original_ts is not None and ts < original_ts:
             # the group's copies now point here; of the index, only the old original changes
-            self.conn.execute(
-                "UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
-                (new_id, original_id, original_id),
-            )
+            self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new_id, original_id))
+            self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (new_id, original_id))
+            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
             return None, story_id, (original_rowid,)
+        groups.add_signature(self.conn, rowid, f.signature, f.size, [])
         return original_id, story_id, ()
 
     # stories
