@@ -115,7 +115,8 @@ def test_an_unreachable_source_is_reported_and_shown(tmp_path: Path) -> None:
     result = crawl(data, sources)
     assert result.returncode == 1
     events = log_lines(result.stderr)
-    assert any(e["event"] == "source error" and e["source"] == "gone" for e in events), result.stderr
+    errors = [e["error"] for e in events if e["event"] == "source error" and e["source"] == "gone"]
+    assert errors and all("unreachable" in e for e in errors), result.stderr  # the reason, not "robots.txt says no"
     from tests.conftest import free_port, wait_until_up
 
     port = free_port()
@@ -128,6 +129,21 @@ def test_an_unreachable_source_is_reported_and_shown(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_articles_of_a_site_whose_robots_txt_is_down_wait_for_the_next_visit(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with serving() as web:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(web.sources_toml(), encoding="utf-8")
+        crawl(data, sources, "--max-pages", "0")  # the feeds are read, the articles queued
+        web.robots_status = 503
+        down = json.loads(crawl(data, sources, "--json").stdout)
+        assert down["added"] == 0 and down["deferred"] == len(NAMES) + 1  # + the robots-disallowed page
+        assert web.requests("/news/") == []
+        web.robots_status = 200
+        up = json.loads(crawl(data, sources, "--json").stdout)
+    assert up["added"] == len(NAMES) and up["disallowed"] == 1
 
 
 def test_bad_sources_files_get_one_clear_line(tmp_path: Path) -> None:

@@ -72,6 +72,7 @@ def _sitemap(base: str, paths: list[str]) -> bytes:
 class TestWeb:
     base: str = ""
     page_delay: float = 0.0  # seconds each article page takes (for the kill -9 test)
+    robots_status: int = 200
     log: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path, request headers)
     _busy_served: set[str] = field(default_factory=set)
 
@@ -110,6 +111,8 @@ feeds = ["{self.base}/hostile/malformed.xml", "{self.base}/hostile/bomb.xml", "{
     def route(self, path: str) -> tuple[int, dict[str, str], bytes]:
         base = self.base
         if path == "/robots.txt":
+            if self.robots_status != 200:
+                return self.robots_status, {"Content-Type": "text/plain"}, b"down"
             return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"
         if path == "/feed.xml":
             paths = [f"/news/{n}.html" for n in IN_FEED] + ["/private/secret.html"]

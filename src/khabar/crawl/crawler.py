@@ -65,6 +65,7 @@ class CrawlReport:
     failed: int = 0
     skipped: int = 0  # not a Persian article page
     disallowed: int = 0  # robots.txt said no: never fetched
+    deferred: int = 0  # robots.txt could not be read: left for the next visit
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -111,7 +112,8 @@ class Crawler:
                 await asyncio.wait_for(stop.wait(), tick)
 
     async def _cycle(self, *, due_only: bool) -> None:
-        self._robots: dict[str, asyncio.Task[Robots]] = {}
+        self._robots: dict[str, asyncio.Future[Robots]] = {}
+        state.requeue_deferred(self.conn)
         pool = worker_pool(self._workers) if self._workers > 1 else None
         self._pool = pool
         try:
@@ -140,10 +142,14 @@ class Crawler:
     # feeds and sitemaps
 
     async def _visit(self, source: Source, url: str, kind: str, depth: int = 0) -> None:
-        if not await self._allowed(url):
-            self._fail(source, url, kind, "disallowed by robots.txt", START_INTERVAL, 0)
-            return
         known = state.fetch_state(self.conn, url)
+        robots = await self._robots_for(url)
+        if not robots.allows(url):
+            reason = robots.unreachable or "disallowed by robots.txt"
+            self._fail(
+                source, url, kind, reason, known.interval if known else START_INTERVAL, known.failures if known else 0
+            )
+            return
         interval = known.interval if known else START_INTERVAL
         fetched = await self._get(url, known, FEED_TYPES)
         if fetched.not_modified:
@@ -220,12 +226,12 @@ class Crawler:
 
     # robots.txt
 
-    async def _allowed(self, url: str) -> bool:
+    async def _robots_for(self, url: str) -> Robots:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
             self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
-        return (await self._robots[origin]).allows(url)
+        return await self._robots[origin]
 
     async def _load_robots(self, origin: str) -> Robots:
         url = f"{origin}/robots.txt"
@@ -235,7 +241,7 @@ class Crawler:
             robots = Robots(known.body.decode("utf-8", errors="replace"))
         else:
             robots = Robots.from_fetch(
-                fetched.status if fetched.error is None or fetched.status else None, fetched.body
+                fetched.status if fetched.error is None or fetched.status else None, fetched.body, fetched.error
             )
             if fetched.ok:
                 state.record_fetch(
@@ -284,7 +290,11 @@ class Crawler:
         return url, source, await self._article_at(url)
 
     async def _article_at(self, url: str) -> Article | tuple[str, str | None]:
-        if not await self._allowed(url):
+        robots = await self._robots_for(url)
+        if not robots.allows(url):
+            if robots.unreachable:  # not a no: asked again on the next visit
+                self.report.deferred += 1
+                return "deferred", robots.unreachable
             self.report.disallowed += 1
             return "skipped", "disallowed by robots.txt"
         fetched = await self._get(url, None, HTML_TYPES)

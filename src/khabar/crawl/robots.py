@@ -13,20 +13,24 @@ MAX_CRAWL_DELAY = 30.0  # seconds; a site asking for more is visited at this pac
 
 
 class Robots:
-    def __init__(self, text: str | None = None, *, allow_all: bool = False) -> None:
+    """`unreachable` holds why robots.txt could not be read (everything is refused meanwhile,
+    and the crawl tries again on its next visit); None when the site answered."""
+
+    def __init__(self, text: str | None = None, *, allow_all: bool = False, unreachable: str | None = None) -> None:
         self._parser: RobotFileParser | None = None
         self._allow_all = allow_all
+        self.unreachable = unreachable
         if text is not None:
             self._parser = RobotFileParser()
             self._parser.parse(text.splitlines())
 
     @classmethod
-    def from_fetch(cls, status: int | None, body: bytes) -> Robots:
+    def from_fetch(cls, status: int | None, body: bytes, error: str | None = None) -> Robots:
         if status == 200:
             return cls(body.decode("utf-8", errors="replace"))
         if status is not None and 400 <= status < 500:
             return cls(allow_all=True)
-        return cls()  # unreachable: nothing is allowed for now
+        return cls(unreachable=f"robots.txt: {error or f'HTTP {status}'}")  # nothing is allowed for now
 
     def allows(self, url: str) -> bool:
         if self._parser is None:

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     url      TEXT PRIMARY KEY,
     source   TEXT NOT NULL,
     found_at REAL NOT NULL,
-    state    TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed | skipped
+    state    TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed | skipped | deferred
     attempts INTEGER NOT NULL DEFAULT 0,
     error    TEXT
 );
@@ -124,6 +124,11 @@ def finish(conn: sqlite3.Connection, outcomes: Iterable[tuple[str, str, str | No
         ((state, error, url) for url, state, error in outcomes),
     )
     conn.execute("COMMIT")
+
+
+def requeue_deferred(conn: sqlite3.Connection) -> None:
+    """Addresses put off in the last crawl (their site's robots.txt could not be read) are due."""
+    conn.execute("UPDATE frontier SET state = 'pending' WHERE state = 'deferred'")
 
 
 def source_status(conn: sqlite3.Connection) -> dict[str, dict]:
