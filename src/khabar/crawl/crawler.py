@@ -240,9 +240,7 @@ class Crawler:
         if fetched.not_modified and known is not None and known.body is not None:
             robots = Robots(known.body.decode("utf-8", errors="replace"))
         else:
-            robots = Robots.from_fetch(
-                fetched.status if fetched.error is None or fetched.status else None, fetched.body, fetched.error
-            )
+            robots = Robots.from_fetch(fetched.status, fetched.body, fetched.error)
             if fetched.ok:
                 state.record_fetch(
                     self.conn,

@@ -181,7 +181,7 @@ class Fetcher:
                 result.error = f"the compressed body is broken: {e}"
                 return result
             except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
-                result.error = f"{_transport_reason(e)}"
+                result.error = _transport_reason(e)
                 return result
         if self.on_response is not None:
             self.on_response(result)

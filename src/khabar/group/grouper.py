@@ -102,7 +102,7 @@ class Grouper:
             if not article.duplicate_of:
                 self._join(self._load(story_id) or _empty(story_id), f, ts)
             return Assignment(article.duplicate_of, story_id, names)
-        copy = self._copy_of(rowid, f, ts)
+        copy = self._copy_of(rowid, article.id, f, ts)
         if copy is not None:
             original, story_id, demoted = copy
             if original is None:  # this article is earlier: it becomes the original
@@ -112,7 +112,9 @@ class Grouper:
 
     # copies
 
-    def _copy_of(self, rowid: int, f: Features, ts: int | None) -> tuple[str | None, str, tuple[int, ...]] | None:
+    def _copy_of(
+        self, rowid: int, new_id: str, f: Features, ts: int | None
+    ) -> tuple[str | None, str, tuple[int, ...]] | None:
         """Whether the article copies an earlier one: (its original, or None when the article
         is earlier and takes over; the story; what was demoted). Only originals are put in the
         LSH buckets: a copy is found through its original, and heavy syndication (dozens of
@@ -135,7 +137,6 @@ class Grouper:
         original_rowid, original_ts, story_id = self.conn.execute(
             "SELECT rowid, published_ts, story_id FROM articles WHERE id = ?", (original_id,)
         ).fetchone()
-        new_id = self.conn.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
         story_id = story_id or original_id
         if ts is not None and original_ts is not None and ts < original_ts:
             # the group's copies now point here; of the index, only the old original changes

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from khabar.errors import QueryError, StoreError
 from khabar.models import SearchResult
-from khabar.service import MAX_QUERY_CHARS, SORTS, Khabar, Source, default_sources
+from khabar.service import MAX_QUERY_CHARS, Khabar, Source, default_sources
 from khabar.web.feed import rss
 from khabar.web.guard import Guard
 from khabar.web.render import environment, query_url
@@ -101,8 +101,6 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
     ) -> SearchResult:
         if len(q) > MAX_QUERY_CHARS:
             raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}")
         return kh.search(
             q,
             agencies=agency,
