@@ -24,11 +24,12 @@ from khabar.group.features import Features, features
 from khabar.group.grouper import Grouper
 from khabar.index.documents import GAP, MATCH_FIELD, document_fields
 from khabar.index.engine import IndexWriter
-from khabar.inputs import Failure, Item, Skipped
+from khabar.inputs import Failure, Item, Skipped, fetched_page
 from khabar.models import Article
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
+Prepared = tuple[dict[str, str | int], "Features | None"]  # an article's index fields and grouping features
 PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
 
 
@@ -97,7 +98,7 @@ class Ingester:
         self._conn = conn
         self._writer = writer
         self._grouper = grouper
-        self._batch: list[tuple[str, Article]] = []
+        self._batch: list[tuple[str, Article, Prepared | None]] = []
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = pool
         self._own_pool = pool is None
@@ -112,7 +113,9 @@ class Ingester:
             done += len(batch)
         return done
 
-    def add(self, source: str, item: Item) -> None:
+    def add(self, source: str, item: Item, prepared: Prepared | None = None) -> None:
+        """Add an item; `prepared`: its index fields and features, when made already (by
+        `prepared_page`, in a worker, beside the extraction)."""
         if isinstance(item, Failure):
             self.report.failed += 1
             self.report.errors.append(str(item))
@@ -120,7 +123,7 @@ class Ingester:
         if isinstance(item, Skipped):
             self.report.skipped += 1
             return
-        self._batch.append((source, in_tehran_time(item)))
+        self._batch.append((source, in_tehran_time(item), prepared))
         if len(self._batch) >= BATCH:
             self.flush()
 
@@ -132,18 +135,21 @@ class Ingester:
         crash still loses nothing (the next writer's `catch_up` indexes what was stored).
         """
         new: list[tuple[int, Article]] = []
+        ready: dict[int, Prepared] = {}
         if self._batch:
             self._conn.execute("BEGIN")
-            for source, article in self._batch:
+            for source, article, prepared in self._batch:
                 rowid = store.add_article(self._conn, article, source)
                 if rowid is None:
                     self.report.duplicates += 1
                 else:
                     new.append((rowid, article))
+                    if prepared is not None:
+                        ready[rowid] = prepared
             self._conn.execute("COMMIT")
             self._batch.clear()
             self.report.added += len(new)
-        started = self._start(new) if new else None
+        started = self._start(new, ready) if new else None
         if self._started is not None:
             self._finish(*self._started)
         self._started = started
@@ -161,8 +167,16 @@ class Ingester:
         if batch:
             self._finish(*self._start(batch))
 
-    def _start(self, batch: list[tuple[int, Article]]) -> tuple[list[tuple[int, Article]], set[int], Iterator]:
+    def _start(
+        self, batch: list[tuple[int, Article]], ready: dict[int, Prepared] | None = None
+    ) -> tuple[list[tuple[int, Article]], set[int], Iterator]:
         ungrouped = store.ungrouped(self._conn, [rowid for rowid, _ in batch]) if self._grouper else set()
+        if ready and len(ready) == len(batch):
+            results = (
+                ({**ready[rowid][0], "doc": rowid}, ready[rowid][1] if rowid in ungrouped else None)
+                for rowid, _ in batch
+            )
+            return batch, ungrouped, results
         return batch, ungrouped, self._prepared(batch, ungrouped)
 
     def _finish(self, batch: list[tuple[int, Article]], ungrouped: set[int], results: Iterator) -> None:
@@ -213,3 +227,14 @@ def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | 
     title = str(fields.get("title", "")).split()
     text = [t for t in str(fields.get(MATCH_FIELD, "")).split()[len(title) :] if t != GAP]
     return fields, features(article, [t for t in title if t != GAP], text)
+
+
+def prepared_page(data: bytes, url: str | None, charset: str | None) -> tuple[Item, Prepared | None]:
+    """A fetched page's article (`khabar.inputs.fetched_page`) with its index fields and
+    grouping features, all made where the page is read: the crawl's workers do every step of
+    the analysis, and the one writing process only stores, groups and indexes."""
+    item = fetched_page(data, url, charset)
+    if not isinstance(item, Article):
+        return item, None
+    item = in_tehran_time(item)
+    return item, prepare(0, item, True)  # the store's rowid is set when it is stored

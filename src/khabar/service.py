@@ -20,6 +20,8 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+import uvloop
+
 from khabar import store
 from khabar.crawl import Crawler
 from khabar.crawl import CrawlReport as CrawlReport  # re-exported, with Politeness, for the CLI
@@ -124,7 +126,7 @@ class Khabar:
             max_pages=max_pages,
             progress=progress,
         )
-        return asyncio.run(crawler.once())
+        return uvloop.run(crawler.once())
 
     def crawl_until(
         self, sources: list[Source], stop: threading.Event, *, politeness: Politeness = POLITE, workers: int = 1
@@ -140,7 +142,7 @@ class Khabar:
             threading.Thread(target=lambda: (stop.wait(), loop.call_soon_threadsafe(stopped.set)), daemon=True).start()
             await crawler.forever(stopped)
 
-        asyncio.run(run())
+        uvloop.run(run())
 
     def source_status(self, sources: list[Source]) -> list[dict]:
         """Each source with its feeds' last fetch and its article counts (the sources page)."""

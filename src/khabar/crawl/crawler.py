@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,11 +36,11 @@ from khabar.errors import ExtractError, StoreError
 from khabar.extract.feeds import read_feed, read_sitemap
 from khabar.group.grouper import Grouper
 from khabar.index.engine import SearchIndex
-from khabar.inputs import Failure, Skipped, fetched_page
+from khabar.inputs import Failure, Item, Skipped
 from khabar.models import Article, normalize_url
-from khabar.pipeline import Ingester, worker_pool
+from khabar.pipeline import Ingester, Prepared, prepared_page, worker_pool
 from khabar.store import crawl as state
-from khabar.store.archive import WarcArchive
+from khabar.store.archive import WarcArchive, warc_records
 
 log = logging.getLogger("khabar.crawl")
 
@@ -72,6 +73,13 @@ class CrawlReport:
         return dict(self.__dict__)
 
 
+class _Ready(NamedTuple):
+    """A fetched article, analysed for the index and for grouping."""
+
+    article: Article
+    prepared: Prepared
+
+
 class Crawler:
     """Crawls `sources` into the store `conn` and the index `index` (see the module docstring)."""
 
@@ -98,6 +106,10 @@ class Crawler:
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
         self._transport = transport
         self.report = CrawlReport()
+        # One grouper for the crawl, so the stories it decoded stay decoded from batch to batch,
+        # while the index (whose writer lock guards the store too) is unchanged since it wrote.
+        self._grouper: Grouper | None = None
+        self._written = -1
 
     async def once(self) -> CrawlReport:
         """Visit every source once: its feeds and sitemaps, then the new articles they list."""
@@ -269,11 +281,11 @@ class Crawler:
             if not batch:
                 return
             budget -= len(batch)
-            found: list[tuple[str, str, Article]] = []
+            found: list[tuple[str, str, _Ready]] = []
             stored_at = time.monotonic()
             for done in asyncio.as_completed([self._fetch_article(url, source) for url, source in batch]):
                 url, source, outcome = await done
-                if isinstance(outcome, Article):
+                if isinstance(outcome, _Ready):
                     found.append((url, source, outcome))
                 else:
                     state.finish(self.conn, [(url, *outcome)])
@@ -282,12 +294,12 @@ class Crawler:
                     found, stored_at = [], time.monotonic()
             await self._store(found)
 
-    async def _fetch_article(self, url: str, source: str) -> tuple[str, str, Article | tuple[str, str | None]]:
+    async def _fetch_article(self, url: str, source: str) -> tuple[str, str, _Ready | tuple[str, str | None]]:
         """(url, source, the article at `url`), or (url, source, (frontier state, reason)) when
         there is none."""
         return url, source, await self._article_at(url)
 
-    async def _article_at(self, url: str) -> Article | tuple[str, str | None]:
+    async def _article_at(self, url: str) -> _Ready | tuple[str, str | None]:
         robots = await self._robots_for(url)
         if not robots.allows(url):
             if robots.unreachable:  # not a no: asked again on the next visit
@@ -295,14 +307,15 @@ class Crawler:
                 return "deferred", robots.unreachable
             self.report.disallowed += 1
             return "skipped", "disallowed by robots.txt"
-        fetched = await self._get(url, None, HTML_TYPES)
+        fetched = await self._get(url, None, HTML_TYPES, keep_ok=True)
         if not fetched.ok:
             self.report.failed += 1
             log.warning("fetch failed", extra={"fields": {"url": url, "error": fetched.error}})
             return "failed", fetched.error
         self.report.fetched += 1
         loop = asyncio.get_running_loop()
-        item = await loop.run_in_executor(self._pool, fetched_page, fetched.body, fetched.final_url, fetched.charset)
+        records, item, prepared = await loop.run_in_executor(self._pool, _read_page, fetched)
+        self.archive.append(records)
         if isinstance(item, Failure):
             self.report.failed += 1
             log.warning("not an article", extra={"fields": {"url": url, "error": item.reason}})
@@ -310,9 +323,10 @@ class Crawler:
         if isinstance(item, Skipped):
             self.report.skipped += 1
             return "skipped", item.reason
-        return item
+        assert isinstance(item, Article) and prepared is not None
+        return _Ready(item, prepared)
 
-    async def _store(self, found: list[tuple[str, str, Article]]) -> None:
+    async def _store(self, found: list[tuple[str, str, _Ready]]) -> None:
         """Store and index these articles, then mark their addresses done (never the other way).
 
         The index's writer is taken only for this moment, so `khabar ingest` can run beside a
@@ -321,12 +335,19 @@ class Crawler:
         for attempt in itertools.count():
             try:
                 with self.index.writer() as writer:
-                    grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
-                    ingester = Ingester(self.conn, writer, workers=1, grouper=grouper, pool=self._pool)
-                    ingester.catch_up()
-                    for _, source, article in found:
-                        ingester.add(source, article)
-                    ingester.close()
+                    if self._grouper is None or self.index.generation() != self._written:
+                        # another process wrote since: what this grouper remembers may be stale
+                        self._grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
+                    ingester = Ingester(self.conn, writer, workers=1, grouper=self._grouper, pool=self._pool)
+                    try:
+                        ingester.catch_up()
+                        for _, source, ready in found:
+                            ingester.add(source, ready.article, ready.prepared)
+                        ingester.close()
+                    except BaseException:
+                        self._grouper = None
+                        raise
+                self._written = self.index.generation()
                 break
             except StoreError as e:
                 if attempt >= WRITER_WAIT:
@@ -339,15 +360,28 @@ class Crawler:
         if self.progress and found:
             self.progress(self.report)
 
-    async def _get(self, url: str, known: state.FetchState | None, accept: tuple[str, ...] | None) -> Fetched:
+    async def _get(
+        self, url: str, known: state.FetchState | None, accept: tuple[str, ...] | None, *, keep_ok: bool = False
+    ) -> Fetched:
         etag = known.etag if known else None
         modified = known.last_modified if known else None
         self.report.requests += 1
         self.report.conditional += bool(etag or modified)
-        return await self._fetcher.get(url, etag=etag, last_modified=modified, accept=accept)
+        return await self._fetcher.get(url, etag=etag, last_modified=modified, accept=accept, keep_ok=keep_ok)
 
     def _archive(self, fetched: Fetched) -> None:
         assert fetched.status is not None
         self.archive.write(
             fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
         )
+
+
+def _read_page(fetched: Fetched) -> tuple[bytes, Item, Prepared | None]:
+    """In a worker process: an article page's WARC records, and its article analysed for the
+    index and for grouping (`khabar.pipeline.prepared_page`). The crawl process, which runs the
+    fetching, the store and the index, is the busiest; all pure work on a page is done here."""
+    assert fetched.status is not None
+    records = warc_records(
+        fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
+    )
+    return (records, *prepared_page(fetched.body, fetched.final_url, fetched.charset))

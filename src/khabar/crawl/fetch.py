@@ -9,6 +9,10 @@
   a content-type check before the body is read.
 - Retries: a 5xx, a 429 or a timeout is tried again with backoff, honouring Retry-After up to a
   bound; past it, the fetch fails with the reason and the crawl schedules the source later.
+- Lanes: httpcore's connection pool checks every pooled connection (a socket poll each) and
+  counts them again for each idle one whenever a request starts or ends (encode/httpcore#1035),
+  so one pool of many connections costs more CPU than the fetching. Each host is served by
+  lanes of at most LANE connections, one small pool each.
 
 Nothing here raises for a failed fetch: the result says what went wrong, in one line.
 """
@@ -17,12 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ssl
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 
 USER_AGENT = f"khabar/{version('khabar')} (Persian news search; polite crawler; obeys robots.txt)"
@@ -44,6 +51,7 @@ class Politeness:
 
 
 POLITE = Politeness()
+LANE = 4  # connections in one pool (see the module docstring)
 
 
 @dataclass
@@ -87,7 +95,8 @@ class Fetched:
 
 class Fetcher:
     """Use as `async with Fetcher(...) as f: await f.get(url)`. `on_response` sees every
-    response whose body was read (the crawl archives them)."""
+    response whose body was read (the crawl archives them), but a 200 of a `get` with
+    `keep_ok`: that one its caller archives itself."""
 
     def __init__(
         self,
@@ -98,25 +107,37 @@ class Fetcher:
         self.politeness = politeness
         self.on_response = on_response
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._tls: ssl.SSLContext | None = None  # one for all lanes: each costs the CA bundle to load
         self._all = asyncio.Semaphore(politeness.total)
         self._hosts: dict[str, _Host] = {}
+        self._open = False
 
     async def __aenter__(self) -> Fetcher:
+        self._open = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._open = False
+        for client in self._clients:
+            await client.aclose()
+        self._clients.clear()
+
+    def _new_client(self) -> httpx.AsyncClient:
         p = self.politeness
-        self._client = httpx.AsyncClient(
+        if self._tls is None and self._transport is None:
+            self._tls = ssl.create_default_context(cafile=certifi.where())
+        client = httpx.AsyncClient(
             follow_redirects=True,
             max_redirects=p.max_redirects,
             timeout=httpx.Timeout(p.timeout),
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
-            limits=httpx.Limits(max_connections=p.total, max_keepalive_connections=p.total),
+            limits=httpx.Limits(max_connections=LANE, max_keepalive_connections=LANE),
+            verify=self._tls or True,
             transport=self._transport,
         )
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        self._clients.append(client)
+        return client
 
     def slow_down(self, host: str, delay: float) -> None:
         """Ask for at least `delay` seconds between requests to `host` (robots.txt Crawl-delay)."""
@@ -129,6 +150,7 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: tuple[str, ...] | None = None,
+        keep_ok: bool = False,
     ) -> Fetched:
         """GET `url` (conditionally when given validators); `accept`: content types (substrings)
         whose body is worth reading."""
@@ -140,7 +162,7 @@ class Fetcher:
         p = self.politeness
         result = Fetched(url, url)
         for attempt in range(p.retries + 1):
-            result = await self._attempt(url, headers, accept)
+            result = await self._attempt(url, headers, accept, keep_ok)
             retryable = result.status is None or result.status == 429 or (result.status or 0) >= 500
             if not retryable or (result.error and "too many redirects" in result.error) or attempt == p.retries:
                 break
@@ -152,16 +174,18 @@ class Fetcher:
             await asyncio.sleep(wait)
         return result
 
-    async def _attempt(self, url: str, headers: dict[str, str], accept: tuple[str, ...] | None) -> Fetched:
-        assert self._client is not None, "use the Fetcher in `async with`"
+    async def _attempt(
+        self, url: str, headers: dict[str, str], accept: tuple[str, ...] | None, keep_ok: bool = False
+    ) -> Fetched:
+        assert self._open, "use the Fetcher in `async with`"
         host = self._host(urlsplit(url).hostname or "")
         p = self.politeness
         result = Fetched(url, url)
-        async with self._all, host.slots:
+        async with self._all, host.lane() as client:
             await host.wait_turn()
             try:
                 async with asyncio.timeout(p.timeout):
-                    async with self._client.stream("GET", url, headers=headers) as response:
+                    async with client.stream("GET", url, headers=headers) as response:
                         result = _start(url, response)
                         problem = _refusal(result, accept, p.max_bytes)
                         if problem:
@@ -183,7 +207,7 @@ class Fetcher:
             except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
                 result.error = _transport_reason(e)
                 return result
-        if self.on_response is not None:
+        if self.on_response is not None and not (keep_ok and result.status == 200):
             self.on_response(result)
         if result.status not in (200, 304) and result.error is None:
             result.error = f"HTTP {result.status} {result.reason}".strip()
@@ -191,16 +215,32 @@ class Fetcher:
 
     def _host(self, host: str) -> _Host:
         if host not in self._hosts:
-            self._hosts[host] = _Host(self.politeness.per_host, self.politeness.delay)
+            per_host = self.politeness.per_host
+            lanes = [self._new_client() for _ in range(-(-per_host // LANE))]
+            self._hosts[host] = _Host([lanes[i // LANE] for i in range(per_host)], self.politeness.delay)
         return self._hosts[host]
 
 
 class _Host:
-    def __init__(self, slots: int, delay: float) -> None:
-        self.slots = asyncio.Semaphore(slots)
+    """One host's slots (one for each request it may have in flight, each on a lane's client)
+    and its turn-taking."""
+
+    def __init__(self, slots: list[httpx.AsyncClient], delay: float) -> None:
+        self._free: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        for client in slots:
+            self._free.put_nowait(client)
         self.delay = delay
         self._next = 0.0
         self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def lane(self) -> AsyncIterator[httpx.AsyncClient]:
+        """A free slot's client, for one request."""
+        client = await self._free.get()
+        try:
+            yield client
+        finally:
+            self._free.put_nowait(client)
 
     async def wait_turn(self) -> None:
         async with self._lock:

@@ -91,6 +91,8 @@ _DATE_CLASS = re.compile(r"date|time|publish|pdate|news-info|meta", re.IGNORECAS
 _DATE_XPATH = ".//*[@class or @id or @itemprop][not(self::script or self::style)]"
 _SOURCE_LINE = re.compile(r"^\s*منبع\s*(?:خبر)?\s*[:：]\s*(.+?)\s*$")
 _CODE_LABEL = re.compile(r"(?:کد\s*خبر|کد\s*مطلب|شناسه\s*خبر|شماره\s*خبر)\s*[:：]?\s*(\d{3,})")
+# Where a label may start in unfolded text (Arabic kaf, tatweel): only there is the text folded.
+_CODE_HINT = re.compile(r"[کك]\u0640*د|شناسه|شماره")
 _AGREEMENT = 0.5  # share of words an h1 must share with the page's own title metadata
 _ENOUGH_PROSE = 30  # words of sentences that make a passage an article, not a menu row
 _SHORT_LINE = 8  # words: before the text, shorter lines are dates, kickers and bylines
@@ -639,8 +641,12 @@ def _site_name(facts: PageFacts) -> str | None:
 def _news_code(region: lxml_html.HtmlElement | None) -> str | None:
     if region is None:
         return None
-    found = _CODE_LABEL.search(fold(region.text_content()))
-    return found.group(1) if found else None
+    text = region.text_content()
+    for hint in _CODE_HINT.finditer(text):
+        found = _CODE_LABEL.match(fold(text[hint.start() : hint.start() + 80]))
+        if found:
+            return found.group(1)
+    return None
 
 
 # --- small helpers -----------------------------------------------------------------------------

@@ -28,7 +28,6 @@ class WarcArchive:
         self.folder = folder
         self.path: Path | None = None
         self._file: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
 
     def write(
         self,
@@ -39,38 +38,57 @@ class WarcArchive:
         body: bytes,
         request_headers: list[tuple[str, str]],
     ) -> None:
-        writer = self._open()
-        request = writer.create_warc_record(
-            url,
-            "request",
-            payload=io.BytesIO(b""),
-            http_headers=StatusAndHeaders(f"GET {_path(url)} HTTP/1.1", request_headers, is_http_request=True),
-        )
-        kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
-        kept.append(("Content-Length", str(len(body))))
-        response = writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=StatusAndHeaders(f"{status} {reason or 'Unknown'}", kept, protocol="HTTP/1.1"),
-        )
-        writer.write_request_response_pair(request, response)
+        self.append(warc_records(url, status, reason, headers, body, request_headers))
+
+    def append(self, records: bytes) -> None:
+        """Append records made by `warc_records` (perhaps in another process)."""
+        self._open()
         assert self._file is not None
+        self._file.write(records)
         self._file.flush()
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
-            self._file = self._writer = None
+            self._file = None
 
-    def _open(self) -> WARCWriter:
-        if self._writer is None:
+    def _open(self) -> None:
+        if self._file is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
             self.path = self.folder / f"crawl-{stamp}-{os.getpid()}.warc.gz"
             self._file = self.path.open("ab")
-            self._writer = WARCWriter(self._file, gzip=True)
-        return self._writer
+
+
+def warc_records(
+    url: str,
+    status: int,
+    reason: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    request_headers: list[tuple[str, str]],
+) -> bytes:
+    """The request and response records of one fetch, each its own gzip member: pure work (the
+    digests and compression cost more than the fetch), so the crawl makes them in the worker
+    process that reads the page."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    request = writer.create_warc_record(
+        url,
+        "request",
+        payload=io.BytesIO(b""),
+        http_headers=StatusAndHeaders(f"GET {_path(url)} HTTP/1.1", request_headers, is_http_request=True),
+    )
+    kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
+    kept.append(("Content-Length", str(len(body))))
+    response = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=StatusAndHeaders(f"{status} {reason or 'Unknown'}", kept, protocol="HTTP/1.1"),
+    )
+    writer.write_request_response_pair(request, response)
+    return out.getvalue()
 
 
 def _path(url: str) -> str:

@@ -14,6 +14,7 @@ import re
 from khabar.text.chars import fold
 
 _WORD = re.compile(r"[\u0600-\u06ff\u200c]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _PERSIAN = frozenset(
     fold(w)
     for w in "را است از در که این آن با برای می هم یک شد شده کرد کرده های ها بود نیز تا خود اما به گفت وی".split()
@@ -25,17 +26,14 @@ _MIN_WORDS = 8
 
 def is_persian(text: str) -> bool:
     """True when `text` reads as Persian (see the module docstring)."""
-    letters = sum(c.isalpha() for c in text)
     words = _WORD.findall(text)
-    script = sum(len(w) for w in words)
-    if len(words) < _MIN_WORDS or script < letters / 2:
+    if len(words) < _MIN_WORDS:
         return False
-    persian = arabic = urdu = 0
-    for word in words:
-        if word in _URDU:  # Urdu letters (ہ ے) fold into Persian ones: compare before folding
-            urdu += 1
-            continue
-        folded = fold(word)
-        persian += folded in _PERSIAN
-        arabic += folded in _ARABIC
+    letters = len(text) - len(_NOT_LETTERS.sub("", text))
+    if sum(map(len, words)) < letters / 2:
+        return False
+    urdu = sum(word in _URDU for word in words)  # Urdu letters (ہ ے) fold into Persian ones: count before folding
+    folded = fold(" ".join(words)).split()  # one fold for the whole text, not one a word
+    persian = sum(word in _PERSIAN for word in folded)
+    arabic = sum(word in _ARABIC for word in folded)
     return persian >= 2 and persian > 2 * (arabic + urdu)
