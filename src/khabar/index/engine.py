@@ -69,6 +69,7 @@ class SearchIndex:
             raise StoreError(f"cannot open the index {self.path}: {e}") from None
         self.schema = self._index.schema
         self._searcher: tantivy.Searcher | None = None
+        self._generation = 0
         self._frequencies: dict[str, int] = {}
         self._frequencies_at = -1
 
@@ -98,17 +99,24 @@ class SearchIndex:
             writer.wait_merging_threads()
 
     def searcher(self) -> tantivy.Searcher:
-        """A searcher over the latest commit (another process may have written since)."""
-        self._index.reload()
-        self._searcher = self._index.searcher()
+        """A searcher over the latest commit (another process may have written since). The
+        index is reloaded only when a commit has landed: a reload costs more than a stat."""
+        generation = self.generation()
+        if self._searcher is None or generation != self._generation:
+            self._index.reload()
+            self._searcher = self._index.searcher()
+            self._generation = generation
         return self._searcher
 
     def generation(self) -> int:
-        """Changes with every commit (tantivy rewrites meta.json): what a cached result is good for."""
+        """Changes with every commit: tantivy writes a new meta.json and renames it into place, so
+        its inode changes even when two commits fall in one tick of the file-time clock. What a
+        cached result or searcher is good for."""
         try:
-            return (self.path / "meta.json").stat().st_mtime_ns
+            found = (self.path / "meta.json").stat()
         except OSError:
             return 0
+        return hash((found.st_ino, found.st_mtime_ns, found.st_size))
 
     def document_count(self) -> int:
         """How many articles the latest commit holds (and frequencies are read from it after)."""
