@@ -194,7 +194,8 @@ def main() -> None:
         searcher_b = index_b.searcher()
 
         def search_b(query: str) -> set[int]:
-            result = searcher_b.search(to_tantivy(as_plan(pair_design_units(query)), index_b.schema), limit=len(articles))
+            query_b = to_tantivy(as_plan(pair_design_units(query)), index_b.schema)
+            result = searcher_b.search(query_b, limit=len(articles))
             return set(searcher_b.fast_field_values("doc", [addr for _, addr in result.hits]))
 
         a = evaluate("A", search_a, cases)
