@@ -370,18 +370,18 @@ class Crawler:
         return await self._fetcher.get(url, etag=etag, last_modified=modified, accept=accept, keep_ok=keep_ok)
 
     def _archive(self, fetched: Fetched) -> None:
-        assert fetched.status is not None
-        self.archive.write(
-            fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
-        )
+        self.archive.append(_records_of(fetched))
 
 
 def _read_page(fetched: Fetched) -> tuple[bytes, Item, Prepared | None]:
     """In a worker process: an article page's WARC records, and its article analysed for the
     index and for grouping (`khabar.pipeline.prepared_page`). The crawl process, which runs the
     fetching, the store and the index, is the busiest; all pure work on a page is done here."""
+    return (_records_of(fetched), *prepared_page(fetched.body, fetched.final_url, fetched.charset))
+
+
+def _records_of(fetched: Fetched) -> bytes:
     assert fetched.status is not None
-    records = warc_records(
+    return warc_records(
         fetched.final_url, fetched.status, fetched.reason, fetched.headers, fetched.body, fetched.request_headers
     )
-    return (records, *prepared_page(fetched.body, fetched.final_url, fetched.charset))

@@ -29,17 +29,6 @@ class WarcArchive:
         self.path: Path | None = None
         self._file: BinaryIO | None = None
 
-    def write(
-        self,
-        url: str,
-        status: int,
-        reason: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
-        request_headers: list[tuple[str, str]],
-    ) -> None:
-        self.append(warc_records(url, status, reason, headers, body, request_headers))
-
     def append(self, records: bytes) -> None:
         """Append records made by `warc_records` (perhaps in another process)."""
         self._open()

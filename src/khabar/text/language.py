@@ -14,7 +14,6 @@ import re
 from khabar.text.chars import fold
 
 _WORD = re.compile(r"[\u0600-\u06ff\u200c]+")
-_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _PERSIAN = frozenset(
     fold(w)
     for w in "را است از در که این آن با برای می هم یک شد شده کرد کرده های ها بود نیز تا خود اما به گفت وی".split()
@@ -29,7 +28,7 @@ def is_persian(text: str) -> bool:
     words = _WORD.findall(text)
     if len(words) < _MIN_WORDS:
         return False
-    letters = len(text) - len(_NOT_LETTERS.sub("", text))
+    letters = sum(map(str.isalpha, text))
     if sum(map(len, words)) < letters / 2:
         return False
     urdu = sum(word in _URDU for word in words)  # Urdu letters (ہ ے) fold into Persian ones: count before folding
