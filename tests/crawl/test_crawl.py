@@ -14,8 +14,11 @@ from pathlib import Path
 
 import httpx
 
+from khabar.crawl import Politeness, Source
+from khabar.crawl.crawler import FLUSH_EVERY
+from khabar.service import Khabar
 from tests.conftest import khabar_command, run_khabar
-from tests.crawl.web import NAMES, expected, serving
+from tests.crawl.web import MANY_COPIES, NAMES, expected, serving
 
 
 def stored(data: Path) -> dict[str, str]:
@@ -156,3 +159,29 @@ def test_bad_sources_files_get_one_clear_line(tmp_path: Path) -> None:
         bad.write_text(text, encoding="utf-8")
         result = run_khabar("crawl", "--once", "--sources", str(bad), data=tmp_path / "d")
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_larger_web_on_two_hosts_is_stored_once_in_several_batches(tmp_path: Path) -> None:
+    """More addresses than one store batch, on two hosts: the crawler keeps fetching while a
+    batch is stored (in its own thread), and the second host's robots.txt, when read meanwhile,
+    waits for the store's connection. Every address ends done, each once."""
+    with serving() as web:
+        source = Source("many", "وب بزرگ‌تر", web.base + "/", feeds=(f"{web.base}/many.xml",))
+        kh = Khabar(tmp_path / "data")
+        try:
+            report = kh.crawl([source], politeness=Politeness(delay=0, per_host=8, total=16))
+        finally:
+            kh.close()
+        robots_hosts = sorted(h["host"].split(":")[0] for p, h in web.log if p == "/robots.txt")
+    addresses = len(NAMES) * MANY_COPIES
+    assert addresses > 2 * FLUSH_EVERY  # several batches, and a window topped up between them
+    assert report.fetched == addresses and report.failed == 0
+    assert report.added + report.duplicates == addresses
+    assert robots_hosts == ["127.0.0.1", "localhost"]
+    with sqlite3.connect(tmp_path / "data" / "khabar.db") as conn:
+        states = dict(conn.execute("SELECT state, count(*) FROM frontier GROUP BY state"))
+        urls = [u for (u,) in conn.execute("SELECT url FROM articles")]
+    assert states == {"done": addresses}
+    assert len(urls) == len(set(urls)) == report.added
+    titles = set(stored(tmp_path / "data").values())
+    assert titles == {web.reading(n).title for n in NAMES}

@@ -28,6 +28,7 @@ PAGES = REPO / "tests" / "data" / "pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
 IN_FEED, IN_SITEMAP = NAMES[:20], NAMES[18:]  # two pages listed by both
 WINDOWS_1256 = {"asriran-3", "ilna-3"}
+MANY_COPIES = 8  # /many.xml lists every page this many times, at as many addresses
 LAST_MODIFIED = formatdate(time.time() - 3600, usegmt=True)
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE r [
@@ -132,6 +133,20 @@ feeds = ["{self.base}/hostile/malformed.xml", "{self.base}/hostile/bomb.xml", "{
                     time.sleep(self.page_delay)
                 charset = "; charset=windows-1256" if name in WINDOWS_1256 else ""
                 return 200, {"Content-Type": f"text/html{charset}"}, (PAGES / f"{name}.html").read_bytes()
+        if path.startswith("/many/") and path.endswith(".html"):  # /many/<copy>/<name>.html: a larger web
+            name = path.rsplit("/", 1)[1][: -len(".html")]
+            if name in NAMES:
+                charset = "; charset=windows-1256" if name in WINDOWS_1256 else ""
+                return 200, {"Content-Type": f"text/html{charset}"}, (PAGES / f"{name}.html").read_bytes()
+        if path == "/many.xml":  # the larger web, its pages half on this address and half on "localhost"
+            other = base.replace("127.0.0.1", "localhost")
+            links = [f"{(base, other)[c % 2]}/many/{c}/{n}.html" for c in range(MANY_COPIES) for n in NAMES]
+            items = "".join(f"<item><title>خبر</title><link>{link}</link></item>" for link in links)
+            return (
+                200,
+                {"Content-Type": "application/rss+xml"},
+                f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(),
+            )
         if path.startswith("/private/"):
             return 200, {"Content-Type": "text/html; charset=utf-8"}, "<html><title>محرمانه</title></html>".encode()
         if path == "/hostile/malformed.xml":

@@ -125,6 +125,7 @@ class Crawler:
 
     async def _cycle(self, *, due_only: bool) -> None:
         self._robots: dict[str, asyncio.Future[Robots]] = {}
+        self._store_busy = asyncio.Lock()  # held while the store thread uses the connection
         state.requeue_deferred(self.conn)
         pool = worker_pool(self._workers) if self._workers > 1 else None
         self._pool = pool
@@ -247,25 +248,27 @@ class Crawler:
 
     async def _load_robots(self, origin: str) -> Robots:
         url = f"{origin}/robots.txt"
-        known = state.fetch_state(self.conn, url)
+        async with self._store_busy:
+            known = state.fetch_state(self.conn, url)
         fetched = await self._get(url, known, None)
         if fetched.not_modified and known is not None and known.body is not None:
             robots = Robots(known.body.decode("utf-8", errors="replace"))
         else:
             robots = Robots.from_fetch(fetched.status, fetched.body, fetched.error)
             if fetched.ok:
-                state.record_fetch(
-                    self.conn,
-                    url,
-                    source=urlsplit(origin).netloc,
-                    kind="robots",
-                    status="ok",
-                    next_due=time.time() + 86400,
-                    interval=86400,
-                    etag=fetched.header("etag"),
-                    last_modified=fetched.header("last-modified"),
-                    body=fetched.body,
-                )
+                async with self._store_busy:
+                    state.record_fetch(
+                        self.conn,
+                        url,
+                        source=urlsplit(origin).netloc,
+                        kind="robots",
+                        status="ok",
+                        next_due=time.time() + 86400,
+                        interval=86400,
+                        etag=fetched.header("etag"),
+                        last_modified=fetched.header("last-modified"),
+                        body=fetched.body,
+                    )
         if robots.crawl_delay:
             self._fetcher.slow_down(urlsplit(origin).hostname or "", robots.crawl_delay)
         return robots
@@ -273,26 +276,42 @@ class Crawler:
     # articles
 
     async def _fetch_articles(self) -> None:
-        """Fetch the pending addresses; store the articles as they come, in small batches."""
+        """Fetch the pending addresses; store the articles as they come, in small batches.
+
+        A window of addresses is kept in flight, topped up from the frontier before each store,
+        so fetching and extraction never wait for a batch's last page, nor for the store."""
         names = [s.name for s in self.sources]
         budget = self.max_pages if self.max_pages is not None else float("inf")
-        while budget > 0:
-            batch = state.pending(self.conn, int(min(BATCH, budget)), names)
-            if not batch:
-                return
-            budget -= len(batch)
-            found: list[tuple[str, str, _Ready]] = []
-            stored_at = time.monotonic()
-            for done in asyncio.as_completed([self._fetch_article(url, source) for url, source in batch]):
-                url, source, outcome = await done
+        running: set[asyncio.Future] = set()
+        taken: set[str] = set()  # addresses in flight or waiting to be stored: still pending in the frontier
+        found: list[tuple[str, str, _Ready]] = []
+        stored_at = time.monotonic()
+        while True:
+            if budget > 0 and len(running) < BATCH // 2:
+                wanted = int(min(BATCH - len(running), budget))
+                more = [a for a in state.pending(self.conn, wanted + len(taken), names) if a[0] not in taken]
+                more = more[:wanted]
+                budget = budget - len(more) if len(more) == wanted else 0  # or the frontier is empty
+                for url, source in more:
+                    taken.add(url)
+                    running.add(asyncio.ensure_future(self._fetch_article(url, source)))
+            if not running:
+                break
+            done, running = await asyncio.wait(running, timeout=FLUSH_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            failed = []
+            for task in done:
+                url, source, outcome = task.result()
                 if isinstance(outcome, _Ready):
                     found.append((url, source, outcome))
                 else:
-                    state.finish(self.conn, [(url, *outcome)])
-                if len(found) >= FLUSH_EVERY or (found and time.monotonic() - stored_at > FLUSH_SECONDS):
-                    await self._store(found)
-                    found, stored_at = [], time.monotonic()
-            await self._store(found)
+                    failed.append((url, *outcome))
+                    taken.discard(url)
+            if failed:
+                state.finish(self.conn, failed)
+            if len(found) >= FLUSH_EVERY or (found and (time.monotonic() - stored_at >= FLUSH_SECONDS or not running)):
+                await self._store(found)
+                taken.difference_update(url for url, _, _ in found)
+                found, stored_at = [], time.monotonic()
 
     async def _fetch_article(self, url: str, source: str) -> tuple[str, str, _Ready | tuple[str, str | None]]:
         """(url, source, the article at `url`), or (url, source, (frontier state, reason)) when
@@ -329,25 +348,16 @@ class Crawler:
     async def _store(self, found: list[tuple[str, str, _Ready]]) -> None:
         """Store and index these articles, then mark their addresses done (never the other way).
 
-        The index's writer is taken only for this moment, so `khabar ingest` can run beside a
-        crawl; while another process holds it, wait for it.
+        The work runs in a thread (SQLite and tantivy let go of the GIL for much of it), so the
+        fetches in flight go on meanwhile; a fetch task that needs the store's connection
+        (robots.txt state, for a new host) waits for `_store_busy`. The index's writer is taken
+        only for this moment, so `khabar ingest` can run beside a crawl; while another process
+        holds it, wait for it.
         """
         for attempt in itertools.count():
             try:
-                with self.index.writer() as writer:
-                    if self._grouper is None or self.index.generation() != self._written:
-                        # another process wrote since: what this grouper remembers may be stale
-                        self._grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
-                    ingester = Ingester(self.conn, writer, workers=1, grouper=self._grouper, pool=self._pool)
-                    try:
-                        ingester.catch_up()
-                        for _, source, ready in found:
-                            ingester.add(source, ready.article, ready.prepared)
-                        ingester.close()
-                    except BaseException:
-                        self._grouper = None
-                        raise
-                self._written = self.index.generation()
+                async with self._store_busy:
+                    ingester = await asyncio.to_thread(self._store_batch, found)
                 break
             except StoreError as e:
                 if attempt >= WRITER_WAIT:
@@ -359,6 +369,24 @@ class Crawler:
         self.report.duplicates += ingester.report.duplicates
         if self.progress and found:
             self.progress(self.report)
+
+    def _store_batch(self, found: list[tuple[str, str, _Ready]]) -> Ingester:
+        """(In the store thread.) One batch into the store, the groups and the index."""
+        with self.index.writer() as writer:
+            if self._grouper is None or self.index.generation() != self._written:
+                # another process wrote since: what this grouper remembers may be stale
+                self._grouper = Grouper(self.conn, self.index.frequency, self.index.document_count)
+            ingester = Ingester(self.conn, writer, workers=1, grouper=self._grouper, pool=self._pool)
+            try:
+                ingester.catch_up()
+                for _, source, ready in found:
+                    ingester.add(source, ready.article, ready.prepared)
+                ingester.close()
+            except BaseException:
+                self._grouper = None
+                raise
+        self._written = self.index.generation()
+        return ingester
 
     async def _get(
         self, url: str, known: state.FetchState | None, accept: tuple[str, ...] | None, *, keep_ok: bool = False

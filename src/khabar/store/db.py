@@ -53,10 +53,12 @@ _COLUMNS = (
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the store at `path`."""
+    """Open (creating if needed) the store at `path`. The connection may be handed to another
+    thread (the crawler stores in a thread of its own), never used by two at once: its users
+    take turns (see `Crawler._store`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
