@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,7 @@ from search_bench import WORD, load_corpus, make_collection
 
 REPO = Path(__file__).resolve().parents[1]
 KHABAR = str(Path(sys.executable).parent / "khabar")
+_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
 
 def build(work: Path, n: int) -> Path:
@@ -58,42 +61,39 @@ def make_queries(count: int, seed: int = 3) -> list[str]:
 
 
 async def client(
-    port: int, path: str, queries: list[str], weights: list[float], until: float, seed: int
+    port: int, path: str, queries: list[str], cumulative: list[float], until: float, seed: int
 ) -> tuple[list[float], int]:
     rng = random.Random(seed)
     latencies: list[float] = []
     errors = 0
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     while time.perf_counter() < until:
-        q = rng.choices(queries, weights)[0]
+        q = rng.choices(queries, cum_weights=cumulative)[0]  # (summed once: not per request)
         request = f"GET {path}?{urlencode({'q': q})} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
         started = time.perf_counter()
         try:
             writer.write(request)
-            status_line = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
-        except (ConnectionError, asyncio.IncompleteReadError):
+            head = await reader.readuntil(b"\r\n\r\n")  # one read for the status line and headers
+            found = _LENGTH.search(head)
+            await reader.readexactly(int(found[1]) if found else 0)
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             errors += 1
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             continue
         latencies.append(time.perf_counter() - started)
-        if not status_line.startswith(b"HTTP/1.1 200"):
+        if not head.startswith(b"HTTP/1.1 200"):
             errors += 1
     writer.close()
     return latencies, errors
 
 
 async def load(port: int, path: str, clients: int, seconds: float, queries: list[str]) -> dict:
-    weights = [1 / (rank + 1) for rank in range(len(queries))]
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(queries))))  # Zipf
     until = time.perf_counter() + seconds
     cpu = time.process_time()
     started = time.perf_counter()
-    results = await asyncio.gather(*(client(port, path, queries, weights, until, i) for i in range(clients)))
+    results = await asyncio.gather(*(client(port, path, queries, cumulative, until, i) for i in range(clients)))
     elapsed = time.perf_counter() - started
     latencies = sorted(x for lat, _ in results for x in lat)
     return {

@@ -60,3 +60,14 @@ def test_a_long_article_that_holds_no_query_word_opens_its_snippet_at_the_start(
     text = "آغاز خبر. " + "جمله‌ای بی‌ربط درباره هوای امروز تهران است. " * 60
     s = snippet(text, terms("پرسپولیس"), width=120)  # the title matched, the text did not
     assert s.text.startswith("آغاز خبر.") and s.marks == ()
+
+
+def test_a_long_article_holding_the_separator_character_is_searched_all_the_same() -> None:
+    """The sentences of a long text are folded in one call, kept apart by U+001F; a text that
+    holds that character itself is folded sentence by sentence, with the same passage found."""
+    filler = "جمله‌ای بی‌ربط درباره هوای امروز تهران است. " * 30
+    text = filler + "نیروهای ائتلاف با تروریستهای داعش در عراق جنگیدند. " + filler
+    plain = snippet(text, terms("تروریست های عراق"), width=160)
+    odd = snippet("\x1f" + text[1:], terms("تروریست های عراق"), width=160)
+    assert len(marked(plain)) == 2 and marked(odd) == marked(plain)
+    assert odd.text == plain.text

@@ -21,6 +21,7 @@ _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 ELLIPSIS = "…"
 _ANALYSE_WHOLE = 600  # characters: shorter texts are analysed whole
 _SCAN = 4000  # characters of a longer text searched for the passage (news says it early)
+_APART = "\x1f"  # the unit separator: folding keeps it, and article text does not hold it
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,12 @@ def _likely_region(text: str, wanted: set[str], width: int) -> tuple[int, int]:
         return 0, len(text)
     best = (0, 0, min(len(text), 2 * width))  # (wanted terms found, start, end)
     scanned = min(len(text), _SCAN)
-    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, scanned)), scanned]
-    for s, e in itertools.pairwise(bounds):
-        squeezed = fold_term(text[s:e]).replace(" ", "")
+    bounds = list(itertools.pairwise([0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, scanned)), scanned]))
+    # the sentences folded in one call, apart at a character that folding keeps as it is
+    sentences = fold_term(_APART.join(text[s:e] for s, e in bounds)).replace(" ", "").split(_APART)
+    if len(sentences) != len(bounds):  # the text holds that character itself
+        sentences = [fold_term(text[s:e]).replace(" ", "") for s, e in bounds]
+    for (s, e), squeezed in zip(bounds, sentences, strict=True):
         found = sum(1 for term in wanted if term in squeezed)
         if found > best[0]:
             best = (found, s, e)

@@ -5,6 +5,7 @@ ISO times and Latin digits)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import jdatetime
 
@@ -23,6 +24,7 @@ def persian_digits(value: object) -> str:
     return text.translate(_TO_PERSIAN)
 
 
+@functools.lru_cache(maxsize=4096)  # a results page shows the same few dates on every request
 def jalali_date(when: dt.datetime, *, weekday: bool = False) -> str:
     """ "۲۲ تیر ۱۴۰۰" in Tehran time (with "سه‌شنبه " before it when `weekday`)."""
     j = jdatetime.datetime.fromgregorian(datetime=when.astimezone(TEHRAN))
@@ -38,6 +40,7 @@ def jalali_datetime(when: dt.datetime) -> str:
     return f"{jalali_date(local, weekday=True)}، ساعت {persian_digits(local.strftime('%H:%M'))}"
 
 
+@functools.lru_cache(maxsize=4096)
 def jalali_day(day: str) -> str:
     """A facet's day key ("1400-04-22", Jalali, Latin digits) as "۲۲ تیر ۱۴۰۰"."""
     year, month, d = (int(part) for part in day.split("-"))

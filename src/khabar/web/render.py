@@ -4,8 +4,9 @@ which escapes every piece of text itself and adds only its own <mark> tags."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
@@ -20,10 +21,11 @@ def environment() -> Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship in the package: no stat of each one on every page
     )
     env.filters.update(
         fa=persian_digits,
-        display=display,
+        display=_display,
         marked=marked,
         href=href,
         host=host,
@@ -82,4 +84,10 @@ def query_url(path: str, params: dict[str, object], **changes: object) -> str:
             continue
         for item in value if isinstance(value, list | tuple) else [value]:
             pairs.append((key, str(item)))
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+    return f"{path}?{'&'.join(f'{_quoted(k)}={_quoted(v)}' for k, v in pairs)}" if pairs else path
+
+
+# A results page links every facet and page number with the search's own parameters: the same
+# few values are quoted dozens of times a page, and the same titles shown on every request.
+_quoted = functools.lru_cache(maxsize=4096)(quote_plus)
+_display = functools.lru_cache(maxsize=4096)(display)
