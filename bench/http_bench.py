@@ -1,7 +1,7 @@
 """The web server under load: concurrent clients on loopback against /api/search and /search.
 
     .venv/bin/python bench/http_bench.py [--articles 100000] [--clients 50] [--seconds 30]
-                                         [--workers 2] [--work DIR]
+                                         [--workers 2] [--work DIR] [--no-cold]
 
 Builds (once, kept in --work) a data directory of N articles with real statistics, made from
 the shared corpus the same way as bench/search_bench.py, starts the real `khabar serve` on a free
@@ -9,8 +9,11 @@ port of 127.0.0.1 (rate limit off: every client comes from one address), and for
 `--clients` connections in a closed loop for `--seconds`: each sends a request, reads the whole
 answer, and sends the next (keep-alive, no pause between requests). Queries are 1–3 real title
 words, drawn from a set where a few queries are common and most are rare (Zipf), as a news search
-sees them. Printed per route: requests/s, latency p50/p99/max, errors (any status but 200, or a
-broken connection).
+sees them, after WARM_UP seconds of them (the server's result and answer caches in their steady
+state, as while no commit lands: a commit empties them). Printed per route: requests/s, latency
+p50/p99/max, errors (any status but 200, or a broken connection). Then (unless --no-cold) the
+same routes with queries drawn evenly from 200,000, hardly any asked twice: what the server's
+caches cannot help with.
 
 The load generator runs on the same two cores as the server; its own CPU share is printed.
 Goal (issue 5, at 100k articles): 0 errors and p99 ≤ 50 ms at 50 clients.
@@ -35,6 +38,8 @@ from search_bench import WORD, load_corpus, make_collection
 
 REPO = Path(__file__).resolve().parents[1]
 KHABAR = str(Path(sys.executable).parent / "khabar")
+COLD = 200_000  # queries drawn evenly for the cold runs: hardly one is asked twice
+WARM_UP = 10  # seconds of the Zipf queries before the figures: a server that has been up a while
 _LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
 
@@ -88,8 +93,8 @@ async def client(
     return latencies, errors
 
 
-async def load(port: int, path: str, clients: int, seconds: float, queries: list[str]) -> dict:
-    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(queries))))  # Zipf
+async def load(port: int, path: str, clients: int, seconds: float, queries: list[str], zipf: bool = True) -> dict:
+    cumulative = list(itertools.accumulate(1 / (rank + 1) if zipf else 1.0 for rank in range(len(queries))))
     until = time.perf_counter() + seconds
     cpu = time.process_time()
     started = time.perf_counter()
@@ -115,6 +120,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/khabar-http-bench"))
+    parser.add_argument(
+        "--cold", action=argparse.BooleanOptionalAction, default=True, help="also run with queries never asked before"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     data = build(args.work, args.articles)
@@ -124,16 +132,20 @@ def main() -> None:
     server = subprocess.Popen([*argv, "--workers", str(args.workers)], stdout=subprocess.DEVNULL)
     try:
         _wait(port)
-        asyncio.run(load(port, "/api/search", args.clients, 3, queries))  # warm up: caches, page cache
+        asyncio.run(load(port, "/api/search", args.clients, WARM_UP, queries))  # the caches, the page cache
         print(
             f"{args.articles:,} articles · {args.clients} clients · {args.seconds:.0f} s per route · "
-            f"{args.workers} server workers · {len(queries):,} distinct queries (Zipf)"
+            f"{args.workers} server workers · {len(queries):,} distinct queries (Zipf), after {WARM_UP} s of them"
         )
-        print(f"{'route':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'client CPU':>12}")
-        for path in ("/api/search", "/search"):
-            r = asyncio.run(load(port, path, args.clients, args.seconds, queries))
+        print(f"{'route':<26}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'client CPU':>12}")
+        runs = [("/api/search", queries, True), ("/search", queries, True)]
+        if args.cold:
+            runs += [(route, make_queries(COLD, seed=11), False) for route in ("/api/search", "/search")]
+        for path, asked, zipf in runs:
+            r = asyncio.run(load(port, path, args.clients, args.seconds, asked, zipf))
+            label = path if zipf else f"{path} (new queries)"
             print(
-                f"{path:<14}{r['rps']:>8,.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['max']:>9.1f}"
+                f"{label:<26}{r['rps']:>8,.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['max']:>9.1f}"
                 f"{r['errors']:>8}{r['client_cpu']:>11.0%}"
             )
     finally:

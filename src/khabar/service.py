@@ -72,6 +72,11 @@ class Khabar:
             self._index = SearchIndex(self.data_dir / "index")
         return self._index
 
+    def generation(self) -> int:
+        """Changes whenever the index does (a commit by any process): what an answer made from
+        it is good for."""
+        return self.index.generation()
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -213,7 +218,7 @@ class Khabar:
         if offset < 0:
             raise QueryError("offset must not be negative")
         text = _clean_query(query)
-        key = (text, tuple(agencies), date_from, date_to, sort, limit, offset, self.index.generation())
+        key = (text, tuple(agencies), date_from, date_to, sort, limit, offset, self.generation())
         cached = self._results.get(key) if now is None else None
         if cached is not None and time.monotonic() - cached[0] < RESULT_TTL:
             self._results.move_to_end(key)

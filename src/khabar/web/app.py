@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from khabar.errors import QueryError, StoreError
 from khabar.models import SearchResult
 from khabar.service import MAX_QUERY_CHARS, Khabar, Source, default_sources
+from khabar.web.cache import AnswerCache
 from khabar.web.feed import rss
 from khabar.web.guard import Guard
 from khabar.web.render import environment, query_url
@@ -50,6 +51,7 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
     kh = Khabar(data_dir)
     crawled = sources if sources is not None else default_sources()
     templates = environment()
+    answers = AnswerCache(kh.generation)  # of the two search routes, which readers repeat most
     app = FastAPI(
         title="khabar",
         summary="جستجوی خبر فارسی — Persian news search",
@@ -124,6 +126,19 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         date_to: ToParam = None,
         sort: str = "best",
         page_no: Page = 1,
+    ) -> Response:
+        return answers.get(request) or answers.keep(
+            request, search_answer(request, q, agency, date_from, date_to, sort, page_no)
+        )
+
+    def search_answer(
+        request: Request,
+        q: str,
+        agency: list[str],
+        date_from: str | None,
+        date_to: str | None,
+        sort: str,
+        page_no: int,
     ) -> HTMLResponse:
         params = {"q": q, "agency": agency, "from": date_from, "to": date_to, "sort": sort}
         if not q.strip() and not agency and not date_from and not date_to:
@@ -203,6 +218,7 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
 
     @app.get("/api/search", summary="Ranked search (the interface's search-result JSON)")
     async def api_search(
+        request: Request,
         q: Text = "",
         agency: Agencies = [],  # noqa: B006
         date_from: DateParam = None,
@@ -210,8 +226,10 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         sort: str = "best",
         page_no: Page = 1,
         limit: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
-    ) -> JSONResponse:
-        return JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
+    ) -> Response:
+        return answers.get(request) or answers.keep(
+            request, JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
+        )
 
     @app.get("/api/articles/{article_id}", summary="One article (the interface's article JSON)")
     async def api_article(article_id: str) -> JSONResponse:
