@@ -46,7 +46,7 @@ MAX_LIMIT = 100
 RESULT_CACHE = 2000  # recent results kept: news readers ask the same queries, until the index changes
 # and for at most RESULT_TTL, each result from when it was made (not all at once on the minute,
 # which sent every reader to the index together): the recency prior, with a half-life of a week,
-# moves a score by 0.02% in five minutes
+# moves a score by less than 0.02% in five minutes
 RESULT_TTL = 300.0  # seconds
 LATEST_SCAN = 10  # recent articles read per story wanted on the home page (a story has several)
 

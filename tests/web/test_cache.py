@@ -45,13 +45,22 @@ def _request(query: str) -> Request:
 def test_an_answer_is_kept_for_its_time_only_and_errors_never() -> None:
     generation = [1]
     answers = AnswerCache(lambda: generation[0], ttl=60)
-    answers.keep(_request("q=a"), HTMLResponse("<p>الف</p>"))
-    answers.keep(_request("q=b"), HTMLResponse("خطا", status_code=400))
-    kept = answers.get(_request("q=a"))
+    answers.keep(answers.key(_request("q=a")), HTMLResponse("<p>الف</p>"))
+    answers.keep(answers.key(_request("q=b")), HTMLResponse("خطا", status_code=400))
+    kept = answers.get(answers.key(_request("q=a")))
     assert kept is not None and kept.body == "<p>الف</p>".encode() and kept.media_type == "text/html"
-    assert answers.get(_request("q=b")) is None and answers.get(_request("q=c")) is None
+    assert answers.get(answers.key(_request("q=b"))) is None and answers.get(answers.key(_request("q=c"))) is None
     generation[0] = 2  # a commit
-    assert answers.get(_request("q=a")) is None
+    assert answers.get(answers.key(_request("q=a"))) is None
     stale = AnswerCache(lambda: 1, ttl=0)
-    stale.keep(_request("q=a"), HTMLResponse("<p>الف</p>"))
-    assert stale.get(_request("q=a")) is None
+    stale.keep(stale.key(_request("q=a")), HTMLResponse("<p>الف</p>"))
+    assert stale.get(stale.key(_request("q=a"))) is None
+
+
+def test_an_answer_made_while_a_commit_lands_is_filed_under_the_generation_before_it() -> None:
+    generation = [1]
+    answers = AnswerCache(lambda: generation[0])
+    key = answers.key(_request("q=a"))  # asked at generation 1
+    generation[0] = 2  # a commit lands while the answer is made
+    answers.keep(key, HTMLResponse("<p>پیش از ثبت</p>"))
+    assert answers.get(answers.key(_request("q=a"))) is None

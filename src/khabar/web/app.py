@@ -127,8 +127,9 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         sort: str = "best",
         page_no: Page = 1,
     ) -> Response:
-        return answers.get(request) or answers.keep(
-            request, search_answer(request, q, agency, date_from, date_to, sort, page_no)
+        key = answers.key(request)
+        return answers.get(key) or answers.keep(
+            key, search_answer(request, q, agency, date_from, date_to, sort, page_no)
         )
 
     def search_answer(
@@ -227,8 +228,9 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         page_no: Page = 1,
         limit: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
     ) -> Response:
-        return answers.get(request) or answers.keep(
-            request, JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
+        key = answers.key(request)
+        return answers.get(key) or answers.keep(
+            key, JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
         )
 
     @app.get("/api/articles/{article_id}", summary="One article (the interface's article JSON)")

@@ -30,21 +30,23 @@ class AnswerCache:
         self._size = size
         self._answers: OrderedDict[tuple[str, str, int], tuple[float, bytes, str | None]] = OrderedDict()
 
-    def get(self, request: Request) -> Response | None:
-        key = self._key(request)
+    def key(self, request: Request) -> tuple[str, str, int]:
+        """Taken before the answer is made: an answer made while a commit lands is filed under
+        the generation before it, and so is never served once the commit is seen."""
+        return request.url.path, request.url.query, self._generation()
+
+    def get(self, key: tuple[str, str, int]) -> Response | None:
         found = self._answers.get(key)
         if found is None or time.monotonic() - found[0] >= self._ttl:
             return None
         self._answers.move_to_end(key)
         return Response(found[1], media_type=found[2])
 
-    def keep(self, request: Request, response: Response) -> Response:
-        """Remember `response` (when it is a 200) for `request`; returns it."""
+    def keep(self, key: tuple[str, str, int], response: Response) -> Response:
+        """Remember `response` (when it is a 200) under `key`; returns it."""
         if response.status_code == 200:
-            self._answers[self._key(request)] = (time.monotonic(), bytes(response.body), response.media_type)
+            self._answers[key] = (time.monotonic(), bytes(response.body), response.media_type)
+            self._answers.move_to_end(key)
             if len(self._answers) > self._size:
                 self._answers.popitem(last=False)
         return response
-
-    def _key(self, request: Request) -> tuple[str, str, int]:
-        return request.url.path, request.url.query, self._generation()
