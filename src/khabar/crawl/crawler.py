@@ -156,14 +156,12 @@ class Crawler:
 
     async def _visit(self, source: Source, url: str, kind: str, depth: int = 0) -> None:
         known = state.fetch_state(self.conn, url)
+        interval = known.interval if known else START_INTERVAL
         robots = await self._robots_for(url)
         if not robots.allows(url):
             reason = robots.unreachable or "disallowed by robots.txt"
-            self._fail(
-                source, url, kind, reason, known.interval if known else START_INTERVAL, known.failures if known else 0
-            )
+            self._fail(source, url, kind, reason, interval, known.failures if known else 0)
             return
-        interval = known.interval if known else START_INTERVAL
         fetched = await self._get(url, known, FEED_TYPES)
         if fetched.not_modified:
             self.report.not_modified += 1
