@@ -14,6 +14,7 @@ score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by "rel
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ class SearchIndex:
         self.schema = self._index.schema
         self._searcher: tantivy.Searcher | None = None
         self._generation = 0
+        self._meta = str(self.path / "meta.json")
         self._frequencies: dict[str, int] = {}
         self._frequencies_at = -1
 
@@ -113,7 +115,7 @@ class SearchIndex:
         its inode changes even when two commits fall in one tick of the file-time clock. What a
         cached result or searcher is good for."""
         try:
-            found = (self.path / "meta.json").stat()
+            found = os.stat(self._meta)  # a str path: this runs for every request
         except OSError:
             return 0
         return hash((found.st_ino, found.st_mtime_ns, found.st_size))

@@ -51,7 +51,6 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
     kh = Khabar(data_dir)
     crawled = sources if sources is not None else default_sources()
     templates = environment()
-    answers = AnswerCache(kh.generation)  # of the two search routes, which readers repeat most
     app = FastAPI(
         title="khabar",
         summary="جستجوی خبر فارسی — Persian news search",
@@ -126,20 +125,6 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         date_to: ToParam = None,
         sort: str = "best",
         page_no: Page = 1,
-    ) -> Response:
-        key = answers.key(request)
-        return answers.get(key) or answers.keep(
-            key, search_answer(request, q, agency, date_from, date_to, sort, page_no)
-        )
-
-    def search_answer(
-        request: Request,
-        q: str,
-        agency: list[str],
-        date_from: str | None,
-        date_to: str | None,
-        sort: str,
-        page_no: int,
     ) -> HTMLResponse:
         params = {"q": q, "agency": agency, "from": date_from, "to": date_to, "sort": sort}
         if not q.strip() and not agency and not date_from and not date_to:
@@ -227,11 +212,8 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
         sort: str = "best",
         page_no: Page = 1,
         limit: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
-    ) -> Response:
-        key = answers.key(request)
-        return answers.get(key) or answers.keep(
-            key, JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
-        )
+    ) -> JSONResponse:
+        return JSONResponse(run_search(q, agency, date_from, date_to, sort, page_no, limit).to_json())
 
     @app.get("/api/articles/{article_id}", summary="One article (the interface's article JSON)")
     async def api_article(article_id: str) -> JSONResponse:
@@ -262,4 +244,6 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
     async def docs(request: Request) -> HTMLResponse:
         return page(request, "docs.html", spec=app.openapi())
 
-    return Guard(app, rate=rate_limit, burst=max(1, round(3 * rate_limit)))
+    # the two search routes are the ones readers repeat, word for word
+    searches = AnswerCache(app, kh.generation, paths=("/search", "/api/search"))
+    return Guard(searches, rate=rate_limit, burst=max(1, round(3 * rate_limit)))

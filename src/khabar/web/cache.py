@@ -2,51 +2,77 @@
 in front of their servers): news readers send the same few queries again and again, and for
 them the page or JSON made a moment ago is the answer, until the index changes.
 
+It is ASGI middleware in front of the framework, inside the guard: a repeated search is answered
+without routing, parameter parsing or rendering (those cost more than the lookup), while the
+guard still counts it against the rate limit and adds the security headers to it afresh.
+
 An answer is kept for TTL seconds from when it was made, and only while the index is at the
 generation it was made from: an article committed since is never hidden. A minute, because a
-page says how long ago each article appeared ("۵ دقیقه پیش"). Only successful answers are
-kept; headers (the security policy) are added afresh to each response by the guard.
+page says how long ago each article appeared ("۵ دقیقه پیش"). Only complete 200 answers are kept.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from starlette.requests import Request
-from starlette.responses import Response
+from khabar.web.guard import ASGIApp, Message, Receive, Scope, Send
 
 TTL = 60.0  # seconds
 SIZE = 2000  # answers kept, most recently used first
 
+Key = tuple[str, bytes, int]  # path, query string, index generation
+
 
 class AnswerCache:
-    """Answers by route, query string and index generation."""
+    """Answers to GET requests for `paths`, by path, query string and index generation."""
 
-    def __init__(self, generation: Callable[[], int], *, ttl: float = TTL, size: int = SIZE) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        generation: Callable[[], int],
+        *,
+        paths: Collection[str],
+        ttl: float = TTL,
+        size: int = SIZE,
+    ) -> None:
+        self.app = app
         self._generation = generation
+        self._paths = frozenset(paths)
         self._ttl = ttl
         self._size = size
-        self._answers: OrderedDict[tuple[str, str, int], tuple[float, bytes, str | None]] = OrderedDict()
+        self._answers: OrderedDict[Key, tuple[float, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
 
-    def key(self, request: Request) -> tuple[str, str, int]:
-        """Taken before the answer is made: an answer made while a commit lands is filed under
-        the generation before it, and so is never served once the commit is seen."""
-        return request.url.path, request.url.query, self._generation()
-
-    def get(self, key: tuple[str, str, int]) -> Response | None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in self._paths:
+            await self.app(scope, receive, send)
+            return
+        # taken before the answer is made: an answer made while a commit lands is filed under the
+        # generation before it, and so is never served once the commit is seen
+        key = (scope["path"], scope.get("query_string", b""), self._generation())
         found = self._answers.get(key)
-        if found is None or time.monotonic() - found[0] >= self._ttl:
-            return None
-        self._answers.move_to_end(key)
-        return Response(found[1], media_type=found[2])
-
-    def keep(self, key: tuple[str, str, int], response: Response) -> Response:
-        """Remember `response` (when it is a 200) under `key`; returns it."""
-        if response.status_code == 200:
-            self._answers[key] = (time.monotonic(), bytes(response.body), response.media_type)
+        if found is not None and time.monotonic() - found[0] < self._ttl:
             self._answers.move_to_end(key)
-            if len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-        return response
+            await send({"type": "http.response.start", "status": 200, "headers": list(found[1])})
+            await send({"type": "http.response.body", "body": found[2]})
+            return
+        status, headers, body = 0, [], []
+
+        async def keeping(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+                if not message.get("more_body", False) and status == 200:
+                    self._keep(key, headers, b"".join(body))
+            await send(message)
+
+        await self.app(scope, receive, keeping)
+
+    def _keep(self, key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self._answers[key] = (time.monotonic(), headers, body)
+        self._answers.move_to_end(key)
+        if len(self._answers) > self._size:
+            self._answers.popitem(last=False)
