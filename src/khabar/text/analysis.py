@@ -141,10 +141,30 @@ def segment(token: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def scan(text: str) -> Iterator[re.Match[str]]:
-    """The written tokens of `text` (kind in ``match.lastgroup``: url, email, date, time, number
-    or word), in order; what lies between two tokens is space or punctuation."""
-    return _TOKEN.finditer(text)
+def spaced_tokens(text: str) -> Iterator[tuple[str, str]]:
+    """The written tokens of `text` in order, each with what stands between it and the one before
+    (space or punctuation); the pieces put back together are `text` but for what follows the
+    last token. One `findall` for the whole text: this runs for every word a reader is shown."""
+    cursor = 0
+    for between, token in _SPACED_TOKENS.findall(text):
+        start = cursor + len(between)
+        if not text.startswith(token, start):  # a character neither a separator nor a token
+            start = text.find(token, cursor)
+            between = text[cursor:start]
+        cursor = start + len(token)
+        yield between, token
+
+
+def word_parts(token: str) -> tuple[str, ...]:
+    """The words of a written word token (as `segment`); () for a URL, date, number and the like."""
+    found = _WORD_PARTS.get(token)
+    if found is None:
+        m = _TOKEN.fullmatch(token)
+        found = segment(token) if m is None or m.lastgroup == "word" else ()
+        if len(_WORD_PARTS) >= _TOKEN_UNITS_MAX:
+            _WORD_PARTS.clear()
+        _WORD_PARTS[token] = found
+    return found
 
 
 def _protected(kind: str, raw: str) -> str:
@@ -165,6 +185,7 @@ def _protected(kind: str, raw: str) -> str:
 # plain dict, emptied when it grows large: news text repeats its tokens, and this is khabar's
 # hottest loop. Emptying it changes no result.
 _TOKEN_UNITS: dict[str, tuple[tuple[str | None, str], ...]] = {}
+_WORD_PARTS: dict[str, tuple[str, ...]] = {}
 _TOKEN_UNITS_MAX = 1 << 18
 
 

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable
 
 from khabar.text import lexicon
-from khabar.text.analysis import is_participle, is_verb_after_prefix, scan, segment
+from khabar.text.analysis import is_participle, is_verb_after_prefix, spaced_tokens, word_parts
 from khabar.text.chars import ZWNJ, fold
 
 _PERFECT_TAILS = ("اند", "ایم", "اید", "ام", "ای")
@@ -31,20 +31,19 @@ _SUFFIXES_LONGEST_FIRST = tuple(sorted(lexicon.SURE_SUFFIXES, key=len, reverse=T
 def display(text: str, frequency: Callable[[str], int] | None = None) -> str:
     """`text` with ZWNJ restored where the canonical rules are sure (see the module docstring)."""
     out: list[str] = []
-    previous_end = 0
+    append = out.append
+    length = 0  # of the text consumed so far
     previous: tuple[str, ...] = ()
     before_previous: tuple[str, ...] = ()
-    for m in scan(text):
-        between = text[previous_end : m.start()]
-        words = segment(m.group()) if m.lastgroup == "word" else ()
-        spaced = bool(previous) and len(words) == 1 and between.isspace()
-        if spaced and _joins_spaced(before_previous, previous, words[0]):
+    for between, token in spaced_tokens(text):
+        words = word_parts(token)
+        length += len(between) + len(token)
+        if previous and len(words) == 1 and between.isspace() and _joins_spaced(before_previous, previous, words[0]):
             between = ZWNJ
-        out.append(between)
-        out.append(_join_inside(m.group(), words, frequency) if len(words) == 1 else m.group())
-        previous_end = m.end()
+        append(between)
+        append(_join_inside(token, words, frequency) if len(words) == 1 else token)
         before_previous, previous = previous, words
-    out.append(text[previous_end:])
+    append(text[length:])
     return "".join(out)
 
 
