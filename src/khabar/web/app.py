@@ -204,7 +204,6 @@ def create_app(data_dir: Path, *, rate_limit: float = 20.0, sources: list[Source
 
     @app.get("/api/search", summary="Ranked search (the interface's search-result JSON)")
     async def api_search(
-        request: Request,
         q: Text = "",
         agency: Agencies = [],  # noqa: B006
         date_from: DateParam = None,
