@@ -144,7 +144,8 @@ def segment(token: str) -> tuple[str, ...]:
 def spaced_tokens(text: str) -> Iterator[tuple[str, str]]:
     """The written tokens of `text` in order, each with what stands between it and the one before
     (space or punctuation); the pieces put back together are `text` but for what follows the
-    last token. One `findall` for the whole text: this runs for every word a reader is shown."""
+    last token. One `findall` for the whole text: this runs for every word a reader is shown.
+    `analyze` has these lines inline: as a generator there they cost 5% of indexing speed."""
     cursor = 0
     for between, token in _SPACED_TOKENS.findall(text):
         start = cursor + len(between)
