@@ -43,7 +43,7 @@ from ir_measures import AP, RR, R, Success, nDCG
 from khabar.models import Article
 from khabar.service import Khabar
 from khabar.text import lexicon
-from khabar.text.analysis import is_stop, is_verb_after_prefix, primary_terms, scan
+from khabar.text.analysis import is_stop, is_verb_after_prefix, primary_terms, spaced_tokens, word_parts
 from khabar.text.chars import ZWNJ, fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,6 +69,11 @@ def load(path: Path) -> dict[str, Article]:
 # --- a known-item query set --------------------------------------------------------------------
 
 
+def written_words(text: str) -> list[str]:
+    """The word tokens of `text` as written (no numbers, dates or URLs)."""
+    return [token for _, token in spaced_tokens(text) if word_parts(token)]
+
+
 def written_splits(articles: dict[str, Article]) -> set[tuple[str, str]]:
     """The boundaries writers really split at: every (first, second) the collection writes with
     a ZWNJ between them, and with a space where the second is a suffix writers space or the
@@ -77,7 +82,7 @@ def written_splits(articles: dict[str, Article]) -> set[tuple[str, str]]:
     splits: set[tuple[str, str]] = set()
     for a in articles.values():
         text = f"{a.title}\n{a.lead or ''}\n{a.body}"
-        words = [fold(m.group()) for m in scan(text) if m.lastgroup == "word"]
+        words = [fold(w) for w in written_words(text)]
         for word in words:
             pieces = [p for p in word.split(ZWNJ) if p]
             splits.update(itertools.pairwise(pieces))
@@ -120,7 +125,7 @@ def known_items(
         if len(topics) == count:
             break
         title = articles[docid].title
-        words = [m.group() for m in scan(title) if m.lastgroup == "word"]
+        words = written_words(title)
         scored = []  # (how common, position, word, its respellings) of the title's content words
         for position, raw in enumerate(words):
             terms = primary_terms(raw)
