@@ -125,12 +125,13 @@ class SearchIndex:
         return self.searcher().num_docs
 
     def frequency(self, term: str) -> int:
-        """How many documents hold `term` (remembered until the index grows: display forms ask
-        for the same common words on every page)."""
+        """How many documents hold `term`, remembered until the next commit: query plans and
+        display forms ask for the same common words again and again (a lookup costs one term
+        dictionary search per segment)."""
         searcher = self._searcher or self.searcher()
-        if searcher.num_docs != self._frequencies_at:
+        if self._generation != self._frequencies_at:
             self._frequencies.clear()
-            self._frequencies_at = searcher.num_docs
+            self._frequencies_at = self._generation
         found = self._frequencies.get(term)
         if found is None:
             if len(self._frequencies) >= _FREQUENCY_MEMORY:
@@ -159,11 +160,7 @@ class SearchIndex:
         if offset > MAX_OFFSET:
             raise QueryError(f"results deeper than {MAX_OFFSET:,} are not served: narrow the search with a filter")
         searcher = self.searcher()
-
-        def doc_freq(term: str) -> int:
-            return searcher.doc_freq(MATCH_FIELD, term)
-
-        plan = plan_query(text, doc_freq) if text.strip() else Plan((), (), (), ())
+        plan = plan_query(text, self.frequency) if text.strip() else Plan((), (), (), ())
         if not plan and plan.excluded:
             raise QueryError("the query only excludes: say what to look for")
         if not plan and text.strip() and not agencies and not (date_from or date_to):
