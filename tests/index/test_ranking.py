@@ -65,6 +65,23 @@ def test_a_quoted_phrase_must_match_side_by_side(kh: Khabar) -> None:
     assert titles(kh, "«تیم ملی» فوتبال") == ["تیم ملی فوتبال"]
 
 
+def test_a_phrase_is_its_words_in_order_not_its_pairs_apart_nor_across_punctuation(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    bodies = {
+        "الف": "بازار نفت خام آسیا امروز آرام بود.",
+        "ب": "نفت خام و کالای خام آسیا گران شد.",  # both pairs of the phrase, never all three words
+        "پ": "قیمت نفت، خام فروشی را کم کرد.",  # the two words apart, across a comma
+    }
+    path.write_text(
+        "\n".join(json.dumps({"title": t, "body": b}, ensure_ascii=False) for t, b in bodies.items()), encoding="utf-8"
+    )
+    k = Khabar(tmp_path / "data")
+    k.ingest([path])
+    assert titles(k, '"نفت خام آسیا"') == ["الف"]
+    assert set(titles(k, '"نفت خام"')) == {"الف", "ب"}
+    assert set(titles(k, '"خام نفت"')) == set()
+
+
 def test_exclusion(kh: Khabar) -> None:
     assert set(titles(kh, "نفت")) == {"تولید نفت در نشست وین", "قیمت نفت بالا رفت", "صادرات گاز ایران"}
     assert set(titles(kh, "نفت -گاز")) == {"تولید نفت در نشست وین", "قیمت نفت بالا رفت"}

@@ -12,9 +12,16 @@ come from the stored text).
 Every word of a query must match in `text` (title, lead, body and the publish date's words, in
 one field: one posting list a word to intersect, not five); `title` and `lead` are indexed again
 on their own only to add to the score of the articles that match.
+
+`pair` holds every two words that stand side by side (not across a punctuation gap), as one
+term: a two-word phrase is one posting list to read, not two long ones whose positions must be
+compared ("این تیم" in a million articles: 113 ms as a phrase, under 1 ms as a pair), and the
+bonus for query words side by side is a few such lists (Lucene's shingles, for all words).
 """
 
 from __future__ import annotations
+
+import itertools
 
 import jdatetime
 import tantivy
@@ -29,9 +36,10 @@ MATCH_FIELD = "text"
 BOOSTS = {"title": 3.0, "lead": 1.5}
 ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
 GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
+PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -55,6 +63,7 @@ def build_schema() -> tantivy.Schema:
     for name in (MATCH_FIELD, *BOOSTS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("pair", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
@@ -75,17 +84,20 @@ def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
         fields["agency"] = agency_key(article.agency)
     alternatives: list[str] = []
     words = [_words(part, alternatives) for part in parts]
-    fields[MATCH_FIELD] = f" {GAP} ".join(w for w in words if w)  # a gap: no phrase runs from part to part
+    fields[MATCH_FIELD] = f" {GAP} ".join(" ".join(w) for w in words if w)  # a gap: no phrase runs from part to part
     if words[0]:
-        fields["title"] = words[0]
+        fields["title"] = " ".join(words[0])
     if words[1]:
-        fields["lead"] = words[1]
+        fields["lead"] = " ".join(words[1])
     if alternatives:
         fields["alt"] = " ".join(alternatives)
+    pairs = " ".join(f"{a}{PAIR}{b}" for w in words for a, b in itertools.pairwise(w) if a != GAP and b != GAP)
+    if pairs:
+        fields["pair"] = pairs
     return fields
 
 
-def _words(text: str, alternatives: list[str]) -> str:
+def _words(text: str, alternatives: list[str]) -> list[str]:
     """`text`'s terms by position, a filler at each punctuation gap; glued alternatives go to
     `alternatives`."""
     words: list[str] = []
@@ -97,7 +109,7 @@ def _words(text: str, alternatives: list[str]) -> str:
         words += [GAP] * (term.position - position - 1)
         words.append(term.text)
         position = term.position
-    return " ".join(words)
+    return words
 
 
 def article_document(fields: dict[str, str | int]) -> tantivy.Document:

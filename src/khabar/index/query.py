@@ -15,6 +15,7 @@ What a reader may type besides words ("phrases", -exclusions, OR) is `khabar.ind
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ import tantivy
 
 from khabar.errors import QueryError
 from khabar.index import syntax
-from khabar.index.documents import ALT_BOOST, BOOSTS, MATCH_FIELD
+from khabar.index.documents import ALT_BOOST, BOOSTS, MATCH_FIELD, PAIR
 from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
 
@@ -194,17 +195,14 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
     clauses += [(tantivy.Occur.Should, _unit_query(unit, schema)) for unit in plan.optional]
     clauses += [(tantivy.Occur.Should, q) for unit in plan.optional for q in _boosts(unit, schema)]
     clauses += [(tantivy.Occur.MustNot, _unit_query(unit, schema)) for unit in plan.excluded]
-    if len(plan.near) > 1:
-        for field in ("title", MATCH_FIELD):
-            sloppy = tantivy.Query.phrase_query(schema, field, list(plan.near), slop=NEAR_SLOP * len(plan.near))
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(sloppy, NEAR_BOOST)))
+    for first, second in itertools.pairwise(plan.near):
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(_pair(schema, first, second), NEAR_BOOST)))
     if not required and not plan.optional:
         raise QueryError("the query only excludes: say what to look for")
     return tantivy.Query.boolean_query(clauses)
 
 
-NEAR_SLOP = 3  # words allowed between two query words for them to count as near
-NEAR_BOOST = 2.0
+NEAR_BOOST = 2.0  # for two query words side by side in an article, in the order of the query
 
 
 def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
@@ -232,6 +230,19 @@ def _boosts(unit: Unit, schema: tantivy.Schema) -> list[tantivy.Query]:
 
 
 def _spelling(schema: tantivy.Schema, field: str, alternative: tuple[str, ...]) -> tantivy.Query:
+    """One spelling in `field`; in `text`, a phrase is read from the `pair` field: two words are
+    one pair term, and a longer phrase is checked word by word only where all its pairs are."""
     if len(alternative) == 1:
         return tantivy.Query.term_query(schema, field, alternative[0])
-    return tantivy.Query.phrase_query(schema, field, list(alternative))
+    if field != MATCH_FIELD:
+        return tantivy.Query.phrase_query(schema, field, list(alternative))
+    pairs = [_pair(schema, a, b) for a, b in itertools.pairwise(alternative)]
+    if len(pairs) == 1:
+        return pairs[0]
+    where = tantivy.Query.const_score_query(tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in pairs]), 0.0)
+    phrase = tantivy.Query.phrase_query(schema, field, list(alternative))
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, phrase)])
+
+
+def _pair(schema: tantivy.Schema, first: str, second: str) -> tantivy.Query:
+    return tantivy.Query.term_query(schema, "pair", f"{first}{PAIR}{second}", index_option="freq")
