@@ -6,7 +6,7 @@
 //
 // COLLECTION.tsv: docid \t title \t lead \t body, one document a line (no tabs or newlines inside);
 // TOPICS.tsv: qid \t query. RUN.out gets TREC run lines: qid Q0 docid rank score lucene.
-// Fields are weighted as khabar weights them (title 3, lead 1.5, body 1); the query parser's
+// Fields are weighted title 3, lead 1.5, body 1 (khabar weights the title 3 over all its text); the query parser's
 // default operator is OR, Lucene's and Elasticsearch's default for a match query.
 
 import java.io.BufferedReader;

@@ -5,8 +5,8 @@ commit as it lands. The index holds only what search needs (terms with positions
 rowid, agency, publish time and day); the texts live in the store, so an index of an older
 format is simply rebuilt from it.
 
-Ranking: BM25 over title, lead, body and date words with field weights, a bonus for the query's
-words side by side, and by default a recency prior for news: the top hits are reranked by
+Ranking: BM25 over all the text (title, lead, body and date words), the title's scored again,
+a bonus for the query's words side by side, and by default a recency prior for news: the top hits are reranked by
 score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by "relevance" leaves it out,
 "newest" sorts by time.
 """

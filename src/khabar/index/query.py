@@ -217,7 +217,7 @@ def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
 
 
 def _boosts(unit: Unit, schema: tantivy.Schema) -> list[tantivy.Query]:
-    """The unit in the title and the lead: optional, it only raises the score of a match."""
+    """The unit in the title: optional, it only raises the score of a match."""
     return [
         tantivy.Query.boost_query(
             tantivy.Query.boolean_query(
