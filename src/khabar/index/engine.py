@@ -6,9 +6,9 @@ rowid, agency, publish time and day); the texts live in the store, so an index o
 format is simply rebuilt from it.
 
 Ranking: BM25 over all the text (title, lead, body and date words), the title's scored again,
-a bonus for the query's words side by side, and by default a recency prior for news: the top hits are reranked by
-score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by "relevance" leaves it out,
-"newest" sorts by time.
+a bonus for the query's words side by side, and by default a recency prior for news: the top
+hits are reranked by score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by
+"relevance" leaves it out, "newest" sorts by time.
 """
 
 from __future__ import annotations
