@@ -8,11 +8,14 @@ index fields): a MinHash signature of its word shingles, its content terms, its 
   word shingles would differ at every compound. A fixed quarter of the grams is kept (those whose
   hash ends in two zero bits: the same grams in every copy). The opening attribution line
   ("به گزارش ایسنا، …") changes between copies and is a few grams among hundreds.
+- The signature's band keys (the LSH buckets that find copies) are made here too, so the one
+  writing process does no hashing.
 - The terms (title counted three times) feed the story clustering; the entities its subjects.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,6 +28,8 @@ from khabar.text.analysis import primary_terms
 from khabar.text.lexicon import STOP_WORDS
 
 NUM_PERM = 96
+BANDS = 32  # of ROWS values each: a pair at Jaccard 0.4 shares a bucket 88% of the time, at 0.1 3%
+ROWS = NUM_PERM // BANDS
 GRAM = 9  # characters
 TOP_TERMS = 40
 TITLE_WEIGHT = 3
@@ -39,6 +44,7 @@ class Features:
     terms: dict[str, int]  # content term → weighted count, the TOP_TERMS commonest
     entities: tuple[Entity, ...]
     size: int  # shingles: a text too short to judge as a copy has few
+    bands: tuple[int, ...]  # the signature's band keys (`band_keys`)
 
 
 def features(article: Article, title: list[str] | None = None, text: list[str] | None = None) -> Features:
@@ -57,11 +63,13 @@ def features(article: Article, title: list[str] | None = None, text: list[str] |
     for t in [t for t in counts if not _content(t)]:  # each distinct term tested once
         del counts[t]
     found = entities(f"{article.title}\n{article.lead or ''}\n{article.body}")
+    signature = minhash.hashvalues.astype(np.uint64).tobytes()
     return Features(
-        signature=minhash.hashvalues.astype(np.uint64).tobytes(),
+        signature=signature,
         terms=dict(counts.most_common(TOP_TERMS)),
         entities=tuple(found[:20]),
         size=len(shingles),
+        bands=tuple(band_keys(signature)),
     )
 
 
@@ -79,9 +87,22 @@ def gram_hashes(stream: str) -> np.ndarray:
     return np.unique(hashes[(hashes & np.uint64(3)) == 0])
 
 
-def similarity(a: bytes, b: bytes) -> float:
-    """The Jaccard similarity of two articles' shingles, as their signatures estimate it."""
-    return float(np.mean(np.frombuffer(a, dtype=np.uint64) == np.frombuffer(b, dtype=np.uint64)))
+def band_keys(signature: bytes) -> list[int]:
+    """One bucket key per band of the signature (a signed 64-bit int, as SQLite stores it)."""
+    values = np.frombuffer(signature, dtype=np.uint64)
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True) ^ band)
+    return keys
+
+
+def similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
+    """The Jaccard similarity of an article's shingles with each of `others`', as their
+    signatures estimate it (the share of equal MinHash values), all compared at once."""
+    mine = np.frombuffer(signature, dtype=np.uint64)
+    theirs = np.frombuffer(b"".join(others), dtype=np.uint64).reshape(len(others), NUM_PERM)
+    return np.count_nonzero(theirs == mine, axis=1) / NUM_PERM
 
 
 def _content(term: str) -> bool:

@@ -17,21 +17,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
-from khabar.group.features import NUM_PERM, Features, similarity
+from khabar.group.features import Features, similarities
 from khabar.models import Article
 from khabar.store import groups
 
-BANDS = 32  # of ROWS values each: a pair at Jaccard 0.4 shares a bucket 88% of the time, at 0.1 3%
-ROWS = NUM_PERM // BANDS
 DUPLICATE_AT = 0.6  # estimated Jaccard of the sampled character grams
 CONTAINED_AT = 0.8  # or this share of the shorter text's grams inside the longer one's
 MIN_JACCARD_CONTAINED = 0.2  # (a containment estimate from a lower Jaccard is noise)
@@ -45,6 +40,7 @@ CENTROID_TERMS = 60
 SUBJECT_SHARED = 2
 NAMED_KINDS = ("person", "name")
 STORY_MEMORY = 100_000  # decoded stories kept between batches
+LOOKUP_MEMORY = 200_000  # terms and entities whose latest stories are kept between batches
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,14 @@ class Assignment:
 class Grouper:
     """Assigns each new article its group, story and subject (see the module docstring).
     `frequency(term)` is the number of indexed articles holding a term and `total()` their count,
-    as of the last `start_batch` (the index is read once per batch, not once per article)."""
+    as of the last `start_batch` (the index is read once per batch, not once per article).
+
+    Articles come in batches (`start_batch`, `assign` each, `end_batch`). The store is asked once
+    per batch for every bucket its articles fall in, and the batch's own signatures are written
+    at its end; the latest stories of a term are remembered between batches and kept up to date
+    as stories gain terms. The one writing process does this for every article, so each lookup
+    it saves is ingest speed.
+    """
 
     def __init__(self, conn: sqlite3.Connection, frequency: Callable[[str], int], total: Callable[[], int]) -> None:
         self.conn = conn
@@ -66,18 +69,32 @@ class Grouper:
         self._total = total
         self._count = 0
         self._batch: Counter[str] = Counter()
+        self._idf: dict[str, float] = {}  # this batch's term weights, as they are asked for
         self._stories: dict[str, groups.StoryRow] = {}  # decoded once, kept while this grouper lives
         self._dirty: set[str] = set()  # stories changed in this batch
         self._subjects: dict[str, str] = {}  # merged subject → the subject it joined
+        self._latest: dict[tuple[str, str], list[str]] = {}  # (kind, value) → `groups.latest_stories`
+        self._buckets: dict[int, list[int]] = {}  # this batch's band keys → rowids (stored and new)
+        self._signatures: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size) of those
+        self._new_signatures: list[tuple[int, bytes, int]] = []  # written at the batch's end
+        self._new_buckets: list[tuple[int, int]] = []
 
     def start_batch(self, batch: list[Features]) -> None:
         """Read the index's counts once for this batch, and count the batch's own terms beside
-        them (the first batch into an empty index has nothing else to tell rare from common)."""
+        them (the first batch into an empty index has nothing else to tell rare from common);
+        read the buckets the batch's articles fall in, and the signatures in them."""
         self._count = self._total() + len(batch)
         self._batch = Counter(t for f in batch for t in f.terms)
+        self._idf = {}
+        self._buckets = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})
+        self._signatures = groups.signatures(self.conn, {r for rowids in self._buckets.values() for r in rowids})
 
     def end_batch(self) -> None:
-        """Write the stories this batch changed (once each, not once per article)."""
+        """Write the batch's signatures, and the stories it changed (once each, not once per
+        article)."""
+        groups.add_signatures(self.conn, self._new_signatures, self._new_buckets)
+        self._new_signatures, self._new_buckets = [], []
+        self._buckets, self._signatures = {}, {}
         for story_id in self._dirty:
             story = self._stories[story_id]
             story.subject_id = self._subject(story.subject_id)
@@ -85,6 +102,8 @@ class Grouper:
         self._dirty.clear()
         if len(self._stories) > STORY_MEMORY:
             self._stories.clear()
+        if len(self._latest) > LOOKUP_MEMORY:
+            self._latest.clear()
 
     def frequency(self, term: str) -> int:
         return self._frequency(term) + self._batch[term]
@@ -96,8 +115,7 @@ class Grouper:
         names = tuple(e.name for e in f.entities)
         ts = int(article.published.timestamp()) if article.published else None
         if article.duplicate_of or article.story_id:  # the input was grouped upstream: keep its groups
-            keys = [] if article.duplicate_of else band_keys(f.signature)
-            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
+            self._add_signature(rowid, f, bucketed=not article.duplicate_of)
             story_id = article.story_id or article.duplicate_of or article.id
             if not article.duplicate_of:
                 self._join(self._load(story_id) or _empty(story_id), f, ts)
@@ -119,16 +137,17 @@ class Grouper:
         is earlier and takes over; the story; what was demoted). Only originals are put in the
         LSH buckets: a copy is found through its original, and heavy syndication (dozens of
         copies of one story) does not flood every lookup with candidates."""
-        keys = band_keys(f.signature)
-        mates = groups.bucket_mates(self.conn, keys) if f.size >= MIN_SHINGLES else {}
+        mates = sorted({r for k in f.bands for r in self._buckets.get(k, ())}) if f.size >= MIN_SHINGLES else []
+        mates = [r for r in mates if r in self._signatures and self._signatures[r][1] >= MIN_SHINGLES]
         best, best_rowid = 0.0, None
-        for mate, (signature, size) in mates.items():
-            if size >= MIN_SHINGLES:
-                score = _copy_score(similarity(f.signature, signature), f.size, size)
+        if mates:
+            jaccards = similarities(f.signature, [self._signatures[r][0] for r in mates])
+            for mate, jaccard in zip(mates, jaccards.tolist(), strict=True):
+                score = _copy_score(jaccard, f.size, self._signatures[mate][1])
                 if score > best:
                     best, best_rowid = score, mate
         if best_rowid is None or best < 1.0:
-            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
+            self._add_signature(rowid, f, bucketed=True)
             return None
         mate_id, mate_original = self.conn.execute(
             "SELECT id, duplicate_of FROM articles WHERE rowid = ?", (best_rowid,)
@@ -142,10 +161,20 @@ class Grouper:
             # the group's copies now point here; of the index, only the old original changes
             self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new_id, original_id))
             self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (new_id, original_id))
-            groups.add_signature(self.conn, rowid, f.signature, f.size, keys)
+            self._add_signature(rowid, f, bucketed=True)
             return None, story_id, (original_rowid,)
-        groups.add_signature(self.conn, rowid, f.signature, f.size, [])
+        self._add_signature(rowid, f, bucketed=False)
         return original_id, story_id, ()
+
+    def _add_signature(self, rowid: int, f: Features, *, bucketed: bool) -> None:
+        """Keep an article's signature, and when `bucketed` (an original) put it in its buckets,
+        where the rest of the batch finds it at once and later batches once it is written."""
+        self._new_signatures.append((rowid, f.signature, f.size))
+        if bucketed:
+            self._signatures[rowid] = (f.signature, f.size)
+            for key in f.bands:
+                self._buckets.setdefault(key, []).append(rowid)
+                self._new_buckets.append((key, rowid))
 
     # stories
 
@@ -156,9 +185,7 @@ class Grouper:
         top = sorted(vector, key=vector.__getitem__, reverse=True)
         keys = [e.key for e in f.entities[:8]]
         best, best_score = None, 0.0
-        for story_id in groups.story_ids_sharing(
-            self.conn, top[:LOOKUP_TERMS], keys[:LOOKUP_ENTITIES], STORY_CANDIDATES
-        ):
+        for story_id in self._sharing(top[:LOOKUP_TERMS], keys[:LOOKUP_ENTITIES]):
             story = self._load(story_id)
             if story is None or _outside(ts, story):
                 continue
@@ -206,6 +233,24 @@ class Grouper:
         self._dirty.add(story.id)
         new_terms, new_keys = [t for t in top if t not in before], [k for k in keys if k not in before]
         groups.index_story(self.conn, story.id, new_terms, new_keys)
+        for kind, values in (("term", new_terms), ("entity", new_keys)):
+            for value in values:
+                latest = self._latest.get((kind, value))
+                if latest is not None:  # (one not remembered is read from the store when asked)
+                    latest.insert(0, story.id)
+                    del latest[groups.RECENT_PER_TERM :]
+
+    def _sharing(self, terms: list[str], entity_keys: list[str]) -> list[str]:
+        """Ids of recent stories that hold any of these terms or entities, most shared first
+        (at most STORY_CANDIDATES)."""
+        counts: Counter[str] = Counter()
+        for kind, values in (("term", terms), ("entity", entity_keys)):
+            for value in values:
+                latest = self._latest.get((kind, value))
+                if latest is None:
+                    latest = self._latest[kind, value] = groups.latest_stories(self.conn, kind, value)
+                counts.update(dict.fromkeys(latest, 1))  # each story once per value
+        return [story_id for story_id, _ in counts.most_common(STORY_CANDIDATES)]
 
     def _load(self, story_id: str) -> groups.StoryRow | None:
         story = self._stories.get(story_id)
@@ -222,10 +267,16 @@ class Grouper:
 
     def _weights(self, terms: dict[str, int]) -> dict[str, float]:
         """Terms weighted by count × rarity, as a unit vector."""
-        n = max(self.total(), 1)
-        weights = {t: c * math.log(1 + n / (1 + self.frequency(t))) for t, c in terms.items()}
+        weights = {t: c * self._weight(t) for t, c in terms.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
+
+    def _weight(self, term: str) -> float:
+        """A term's rarity (its inverse document frequency), worked out once per batch."""
+        weight = self._idf.get(term)
+        if weight is None:
+            weight = self._idf[term] = math.log(1 + max(self.total(), 1) / (1 + self.frequency(term)))
+        return weight
 
     # subjects
 
@@ -235,7 +286,7 @@ class Grouper:
             return
         mine = {e.key for e in f.entities}
         joined = {self._subject(story.subject_id)}
-        for other_id in groups.story_ids_sharing(self.conn, [], named[:LOOKUP_ENTITIES], STORY_CANDIDATES):
+        for other_id in self._sharing([], named[:LOOKUP_ENTITIES]):
             other = self._load(other_id)
             if other is None or other.id == story.id or self._subject(other.subject_id) in joined:
                 continue
@@ -267,16 +318,6 @@ def _outside(ts: int | None, story: groups.StoryRow) -> bool:
     if ts is None or story.first_ts is None or story.last_ts is None:
         return False
     return ts < story.first_ts - STORY_WINDOW or ts > story.last_ts + STORY_WINDOW
-
-
-def band_keys(signature: bytes) -> list[int]:
-    """One bucket key per band of the signature (a signed 64-bit int, as SQLite stores it)."""
-    values = np.frombuffer(signature, dtype=np.uint64)
-    keys = []
-    for band in range(BANDS):
-        digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True) ^ band)
-    return keys
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +34,8 @@ CREATE TABLE IF NOT EXISTS story_entities (key TEXT NOT NULL, story_id TEXT NOT 
 CREATE INDEX IF NOT EXISTS story_entities_key ON story_entities(key);
 """
 RECENT_PER_TERM = 20  # stories looked at per shared term: the latest that hold it
+_LOOKUPS = {"term": ("story_terms", "term"), "entity": ("story_entities", "key")}
+_CHUNK = 5000  # values bound in one IN (...) list
 
 
 @dataclass
@@ -48,20 +49,32 @@ class StoryRow:
     entities: dict[str, int]
 
 
-def add_signature(conn: sqlite3.Connection, rowid: int, signature: bytes, size: int, keys: Iterable[int]) -> None:
-    conn.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (rowid, signature, size))
-    conn.executemany("INSERT INTO lsh VALUES (?, ?)", ((k, rowid) for k in keys))
+def add_signatures(
+    conn: sqlite3.Connection, signatures: Iterable[tuple[int, bytes, int]], buckets: Iterable[tuple[int, int]]
+) -> None:
+    """Store (rowid, signature, size) rows and the (band key, rowid) rows that find them."""
+    conn.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", signatures)
+    conn.executemany("INSERT INTO lsh VALUES (?, ?)", buckets)
 
 
-def bucket_mates(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[bytes, int]]:
-    """rowid → (signature, size) of the articles sharing a band bucket with these keys."""
-    marks = ",".join("?" * len(keys))
-    rows = conn.execute(
-        f"SELECT s.rowid, s.signature, s.size FROM signatures s WHERE s.rowid IN "
-        f"(SELECT rowid FROM lsh WHERE key IN ({marks}))",
-        keys,
-    )
-    return {rowid: (sig, size) for rowid, sig, size in rows}
+def buckets(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, list[int]]:
+    """band key → the rowids in its bucket, for these keys (looked up all at once: a batch's)."""
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(list(keys)):
+        marks = ",".join("?" * len(chunk))
+        for key, rowid in conn.execute(f"SELECT key, rowid FROM lsh WHERE key IN ({marks})", chunk):
+            found.setdefault(key, []).append(rowid)
+    return found
+
+
+def signatures(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[bytes, int]]:
+    """rowid → (signature, size) of these articles."""
+    found: dict[int, tuple[bytes, int]] = {}
+    for chunk in _chunks(list(rowids)):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT rowid, signature, size FROM signatures WHERE rowid IN ({marks})", chunk)
+        found.update((rowid, (signature, size)) for rowid, signature, size in rows)
+    return found
 
 
 def story(conn: sqlite3.Connection, story_id: str) -> StoryRow | None:
@@ -71,20 +84,15 @@ def story(conn: sqlite3.Connection, story_id: str) -> StoryRow | None:
     return _story(row) if row else None
 
 
-def story_ids_sharing(conn: sqlite3.Connection, terms: list[str], entity_keys: list[str], limit: int) -> list[str]:
-    """Ids of recent stories that hold any of these terms or entities, most shared first. Each
-    term leads to its RECENT_PER_TERM latest stories only, so the cost stays flat as the store
-    grows (an event's story is among the latest to use its words)."""
-    counts: Counter[str] = Counter()
-    for table, column, values in (("story_terms", "term", terms), ("story_entities", "key", entity_keys)):
-        for value in values:
-            rows = conn.execute(
-                f"SELECT DISTINCT story_id FROM (SELECT story_id FROM {table} WHERE {column} = ?"
-                " ORDER BY rowid DESC LIMIT ?)",
-                (value, RECENT_PER_TERM),
-            )
-            counts.update([r[0] for r in rows])
-    return [story_id for story_id, _ in counts.most_common(limit)]
+def latest_stories(conn: sqlite3.Connection, kind: str, value: str) -> list[str]:
+    """The stories of the RECENT_PER_TERM latest lookup rows of a term (`kind` "term") or an
+    entity key ("entity"), newest first; a story may come twice. Only the latest are read, so
+    the cost stays flat as the store grows (an event's story is among the latest to use its words)."""
+    table, column = _LOOKUPS[kind]
+    rows = conn.execute(
+        f"SELECT story_id FROM {table} WHERE {column} = ? ORDER BY rowid DESC LIMIT ?", (value, RECENT_PER_TERM)
+    )
+    return [r[0] for r in rows]
 
 
 def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
@@ -130,3 +138,7 @@ def subject_of(conn: sqlite3.Connection, story_id: str) -> str | None:
 def _story(row: tuple) -> StoryRow:
     sid, subject, first, last, size, centroid, ents = row
     return StoryRow(sid, subject, first, last, size, json.loads(centroid), json.loads(ents))
+
+
+def _chunks(values: list) -> Iterable[list]:
+    return (values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK))
