@@ -187,20 +187,23 @@ class Ingester:
             self._grouper.start_batch([found for _, found in prepared if found is not None])
             self._conn.execute("BEGIN")
         for (rowid, article), (fields, found) in zip(batch, prepared, strict=True):
+            duplicate_of = article.duplicate_of
             if found is not None and self._grouper is not None:
                 assignment = self._grouper.assign(rowid, article, found)
                 store.set_groups(
                     self._conn, rowid, assignment.story_id, assignment.duplicate_of, list(assignment.entities)
                 )
-                fields["copy"] = int(assignment.duplicate_of is not None)
+                duplicate_of = assignment.duplicate_of
                 demoted += assignment.demoted
-            self._writer.add(fields)
+            if duplicate_of is None:
+                self._writer.add(fields)
+            else:  # a copy is not indexed: search finds its original, and shows it beside
+                self._writer.remove(rowid)
         if self._grouper and ungrouped:
             self._grouper.end_batch()
             self._conn.execute("COMMIT")
-        if demoted:  # earlier originals became copies: index them again as such
-            for rowid, article in store.articles_by_rowid(self._conn, demoted).items():
-                self._writer.add(document_fields(rowid, article))
+        for rowid in demoted:  # earlier originals that became copies
+            self._writer.remove(rowid)
         self._writer.commit()
         store.mark_indexed(self._conn, [rowid for rowid, _ in batch] + demoted)
 

@@ -6,14 +6,27 @@ from khabar.models import Article
 
 
 def test_adding_an_article_again_replaces_its_document(tmp_path: Path) -> None:
-    """The crash catch-up and a copy demoted behind an earlier original both index an article
-    again: it must stay one document, with its new fields."""
+    """The crash catch-up indexes an article again: it must stay one document, with its new
+    fields."""
     index = SearchIndex(tmp_path / "index")
     article = Article(title="دیدار در آنکارا", body="متن خبر دیدار")
     with index.writer() as writer:
         writer.add(document_fields(7, article))
         writer.commit()
-        writer.add(document_fields(7, article.with_(duplicate_of="0123456789abcdef")))
+        writer.add(document_fields(7, article.with_(title="دیدار در تهران")))
         writer.commit()
     assert index.searcher().num_docs == 1
-    assert index.search("دیدار").total == 0  # now a copy: it stands behind its original
+    assert index.search("تهران").total == 1 and index.search("آنکارا").total == 0
+
+
+def test_an_original_demoted_to_a_copy_leaves_the_index(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    with index.writer() as writer:
+        writer.add(document_fields(7, Article(title="دیدار در آنکارا", body="متن خبر دیدار")))
+        writer.add(document_fields(8, Article(title="دیدار در تهران", body="متن خبر دیدار")))
+        writer.commit()
+        writer.remove(7)
+        writer.remove(9)  # never indexed: nothing happens
+        writer.commit()
+    assert index.searcher().num_docs == 1
+    assert index.search("آنکارا").total == 0 and index.search("دیدار").total == 1

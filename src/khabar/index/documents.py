@@ -7,7 +7,8 @@ gap is a filler term that never matches (phrases do not run across it), and the 
 alternatives the analysis adds ("لباستر" beside "لباس تر") go to the `alt` field, where term
 queries look too. The fields are plain strings, so worker processes can make them
 (`document_fields`) for the one process that writes the index; offsets are not kept (snippets
-come from the stored text).
+come from the stored text). Only originals are indexed: another source's copy of an article
+(the grouping stage's) is found through its original and shown beside it, from the store.
 
 Every word of a query must match in `text` (title, lead, body and the publish date's words, in
 one field: one posting list a word to intersect, not five); `title` is indexed again on its own
@@ -41,7 +42,7 @@ GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
 PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -69,14 +70,13 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
-    sb.add_integer_field("copy", indexed=True, fast=True)  # 1: another source's copy, hidden behind its original
     return sb.build()
 
 
 def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     """An article's index fields as plain values: the analysis, which is most of the work of
     indexing, done where it can run in a worker process."""
-    fields: dict[str, str | int] = {"doc": rowid, "copy": int(article.duplicate_of is not None)}
+    fields: dict[str, str | int] = {"doc": rowid}
     parts = [article.title, article.lead or "", article.body]
     if article.published:
         parts.append(date_words(article))

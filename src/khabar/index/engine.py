@@ -251,11 +251,7 @@ class SearchIndex:
                     include_upper=date_to is None,
                 )
             )
-        copies = tantivy.Query.term_query(self.schema, "copy", 1)  # a copy stands behind its original
-        return [
-            (tantivy.Occur.MustNot, copies),
-            *((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters),
-        ]
+        return [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
 
 
 class IndexWriter:
@@ -268,6 +264,10 @@ class IndexWriter:
         """Add (or replace) an article's document, made by `document_fields`."""
         self._writer.delete_documents_by_term("doc", fields["doc"])  # `doc` is i64, as Python ints become
         self._writer.add_document(article_document(fields))
+
+    def remove(self, rowid: int) -> None:
+        """Remove an article's document, if it has one (an original that became a copy)."""
+        self._writer.delete_documents_by_term("doc", rowid)
 
     def commit(self) -> None:
         self._writer.commit()
