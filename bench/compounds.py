@@ -132,8 +132,8 @@ def pair_design_units(query: str) -> list[Unit]:
 
 
 def as_plan(units: list[Unit]) -> Plan:
-    """Every word must match (a stop word may)."""
-    return Plan(tuple(u for u in units if not u.optional), tuple(u for u in units if u.optional), (), ())
+    """Every word must match (a stop word among others is left out, as in search)."""
+    return Plan(tuple(u for u in units if not u.stop), (), ())
 
 
 def size_of(path: Path) -> int:

@@ -160,7 +160,7 @@ class SearchIndex:
         if offset > MAX_OFFSET:
             raise QueryError(f"results deeper than {MAX_OFFSET:,} are not served: narrow the search with a filter")
         searcher = self.searcher()
-        plan = plan_query(text, self.frequency) if text.strip() else Plan((), (), (), ())
+        plan = plan_query(text, self.frequency) if text.strip() else Plan((), (), ())
         if not plan and plan.excluded:
             raise QueryError("the query only excludes: say what to look for")
         if not plan and text.strip() and not agencies and not (date_from or date_to):
