@@ -177,15 +177,18 @@ def main() -> None:
         kh = Khabar(tmp / "a")
         kh.ingest([corpus])
         a_build = time.perf_counter() - t0
-        searcher_a = kh.index.searcher()
+        searchers_a = kh.index.searchers()
         ids = {a.id: i for i, a in enumerate(articles)}
         rowid_to_i = {rowid: ids[aid] for rowid, aid in kh.conn.execute("SELECT rowid, id FROM articles")}
 
         def search_a(query: str) -> set[int]:
-            units = plan(query, lambda t: searcher_a.doc_freq(MATCH_FIELD, t))
-            result = searcher_a.search(to_tantivy(as_plan(units), kh.index.schema), limit=len(articles))
-            rowids = searcher_a.fast_field_values("doc", [addr for _, addr in result.hits])
-            return {rowid_to_i[r] for r in rowids}
+            units = plan(query, kh.index.frequency)
+            query_a = to_tantivy(as_plan(units), kh.index.schema)
+            found = set()
+            for searcher in searchers_a:
+                result = searcher.search(query_a, limit=len(articles))
+                found.update(searcher.fast_field_values("doc", [addr for _, addr in result.hits]))
+            return {rowid_to_i[r] for r in found}
 
         t0 = time.perf_counter()
         (tmp / "b").mkdir()
@@ -201,7 +204,7 @@ def main() -> None:
         a = evaluate("A", search_a, cases)
         b = evaluate("B", search_b, cases)
         size_a, size_b = size_of(tmp / "a" / "index"), size_of(tmp / "b")
-        terms_a = len(searcher_a.terms_with_prefix(MATCH_FIELD, ""))
+        terms_a = len({t for searcher in searchers_a for t in searcher.terms_with_prefix(MATCH_FIELD, "")})
         terms_b = len(searcher_b.terms_with_prefix(MATCH_FIELD, ""))
 
     print(f"{'':28}{'A: vocabulary at query time':>30}{'B: adjacent-pair terms':>26}{'B/A':>8}")

@@ -42,7 +42,7 @@ GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
 PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 
 _JALALI_MONTHS = (
     "فروردین",

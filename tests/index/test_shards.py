@@ -1,0 +1,37 @@
+"""The index is cut into shards by rowid and searched side by side: what comes back must be what
+one index would give (all matches counted, pages in order across shards, facets added up)."""
+
+import datetime as dt
+from pathlib import Path
+
+from khabar.index.documents import document_fields
+from khabar.index.engine import SHARDS, SearchIndex
+from khabar.models import Article
+from khabar.text.dates import TEHRAN
+
+
+def test_pages_counts_and_facets_span_every_shard(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    start = dt.datetime(2026, 11, 1, 12, tzinfo=TEHRAN)
+    with index.writer() as writer:
+        for rowid in range(1, 9):  # each shard gets some: odd and even rowids
+            article = Article(
+                title=f"گزارش شماره {rowid}",
+                body="خبر " * rowid,  # more mentions, higher relevance
+                agency="ایرنا" if rowid % 3 else "ایسنا",
+                published=start + dt.timedelta(days=rowid),
+            )
+            writer.add(document_fields(rowid, article))
+        writer.commit()
+    assert SHARDS > 1 and all(searcher.num_docs > 0 for searcher in index.searchers())
+    assert index.document_count() == 8 and index.frequency("خبر") == 8
+
+    newest = index.search("خبر", sort="newest", limit=3, offset=2)
+    assert newest.total == 8 and [rowid for rowid, _ in newest.ranked] == [6, 5, 4]
+    relevant = [rowid for rowid, _ in index.search("خبر", sort="relevance", limit=8).ranked]
+    assert relevant == [8, 7, 6, 5, 4, 3, 2, 1]
+    assert index.search("خبر", limit=8, now=start).total == 8
+
+    facets = index.search("خبر", limit=1).facets
+    assert facets["agency"] == {"ایرنا": 6, "ایسنا": 2}
+    assert len(facets["day"]) == 8 and list(facets["day"]) == sorted(facets["day"], reverse=True)
