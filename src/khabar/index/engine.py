@@ -216,9 +216,10 @@ class SearchIndex:
 
     def _each(self, searchers: list[tantivy.Searcher], work: Callable[[tantivy.Searcher], _T]) -> list[_T]:
         """`work` on every shard at once: the first in this thread, the others in threads of a
-        pool (tantivy lets go of the GIL while it searches)."""
+        pool (tantivy lets go of the GIL while it searches). The pool has threads enough for the
+        web's concurrent requests (a thread a shard would make them queue for it)."""
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(SHARDS - 1, thread_name_prefix="khabar-shard")
+            self._pool = ThreadPoolExecutor(thread_name_prefix="khabar-shard")
         others = [self._pool.submit(work, searcher) for searcher in searchers[1:]]
         return [work(searchers[0]), *(future.result() for future in others)]
 
