@@ -314,13 +314,17 @@ class IndexWriter:
 
     def add(self, fields: dict[str, str | int]) -> None:
         """Add (or replace) an article's document, made by `document_fields`."""
-        writer = self._writers[int(fields["doc"]) % len(self._writers)]
+        writer = self._shard(int(fields["doc"]))
         writer.delete_documents_by_term("doc", fields["doc"])  # `doc` is i64, as Python ints become
         writer.add_document(article_document(fields))
 
     def remove(self, rowid: int) -> None:
         """Remove an article's document, if it has one (an original that became a copy)."""
-        self._writers[rowid % len(self._writers)].delete_documents_by_term("doc", rowid)
+        self._shard(rowid).delete_documents_by_term("doc", rowid)
+
+    def _shard(self, rowid: int) -> tantivy.IndexWriter:
+        """The writer of the shard an article belongs in (its rowid picks it)."""
+        return self._writers[rowid % len(self._writers)]
 
     def commit(self) -> None:
         """Commit every shard. A crash between two shards' commits leaves the batch unmarked in
