@@ -85,6 +85,45 @@ def test_an_earlier_copy_found_later_becomes_the_original(tmp_path: Path) -> Non
     assert hit.url == "https://early.ir/1" and [c.url for c in hit.copies] == ["https://late.ir/1"]
 
 
+def test_a_crash_before_the_index_lets_a_demoted_original_go_is_repaired(tmp_path: Path) -> None:
+    """The earlier copy is stored and grouped (the late original demoted in the store), then the
+    process dies before the index commits: the next writer removes the late one from the index."""
+    import subprocess
+    import sys
+
+    late = {
+        "url": "https://late.ir/1",
+        "title": "دیدار در آنکارا",
+        "body": BODY.replace("\\n", "\n"),
+        "published": dt.datetime(2026, 11, 20, 12, tzinfo=TEHRAN).isoformat(),
+    }
+    early = {**late, "url": "https://early.ir/1", "published": dt.datetime(2026, 11, 20, 9, tzinfo=TEHRAN).isoformat()}
+    data = tmp_path / "data"
+    Khabar(data).ingest([write(tmp_path / "a.jsonl", [late])])
+    crash = f"""
+import os
+from pathlib import Path
+from khabar.group.grouper import Grouper
+from khabar.inputs import read_inputs
+from khabar.pipeline import Ingester
+from khabar.service import Khabar
+kh = Khabar(Path({str(data)!r}))
+with kh.index.writer() as writer:
+    ingester = Ingester(kh.conn, writer, grouper=Grouper(kh.conn, kh.index.frequency, kh.index.document_count))
+    for source, item in read_inputs([Path({str(write(tmp_path / "b.jsonl", [early]))!r})]):
+        ingester.add(source, item)
+    ingester.flush()
+    ingester.flush()  # stored, grouped and given to the index, which has not committed
+    os._exit(0)
+"""
+    subprocess.run([sys.executable, "-c", crash], check=True)
+    kh = Khabar(data)
+    assert kh.article(kh.search("دیدار آنکارا").hits[0].id).url == "https://late.ir/1"  # what the crash left
+    kh.ingest([])
+    (hit,) = kh.search("دیدار آنکارا").hits
+    assert hit.url == "https://early.ir/1" and [c.url for c in hit.copies] == ["https://late.ir/1"]
+
+
 def test_story_and_subject_through_the_command_line_and_the_web(tmp_path: Path) -> None:
     from tests.conftest import free_port, khabar_command, run_khabar, wait_until_up
 

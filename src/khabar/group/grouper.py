@@ -54,7 +54,8 @@ class Assignment:
 class Grouper:
     """Assigns each new article its group, story and subject (see the module docstring).
     `frequency(term)` is the number of indexed articles holding a term and `total()` their count,
-    as of the last `start_batch` (the index is read once per batch, not once per article).
+    as of the last `start_batch` (the index is read once per batch, not once per article); the
+    batches since the index's last commit (`committed`) are counted beside them.
 
     Articles come in batches (`start_batch`, `assign` each, `end_batch`). The store is asked once
     per batch for every bucket its articles fall in, and the batch's own signatures are written
@@ -68,7 +69,8 @@ class Grouper:
         self._frequency = frequency
         self._total = total
         self._count = 0
-        self._batch: Counter[str] = Counter()
+        self._uncommitted: Counter[str] = Counter()  # terms of the batches the index has not committed
+        self._uncommitted_articles = 0
         self._idf: dict[str, float] = {}  # this batch's term weights, as they are asked for
         self._stories: dict[str, groups.StoryRow] = {}  # decoded once, kept while this grouper lives
         self._dirty: set[str] = set()  # stories changed in this batch
@@ -81,10 +83,12 @@ class Grouper:
 
     def start_batch(self, batch: list[Features]) -> None:
         """Read the index's counts once for this batch, and count the batch's own terms beside
-        them (the first batch into an empty index has nothing else to tell rare from common);
-        read the buckets the batch's articles fall in, and the signatures in them."""
-        self._count = self._total() + len(batch)
-        self._batch = Counter(t for f in batch for t in f.terms)
+        them, and those of the batches not committed yet (the first batch into an empty index has
+        nothing else to tell rare from common); read the buckets the batch's articles fall in,
+        and the signatures in them."""
+        self._uncommitted.update(t for f in batch for t in f.terms)
+        self._uncommitted_articles += len(batch)
+        self._count = self._total() + self._uncommitted_articles
         self._idf = {}
         self._buckets = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})
         self._signatures = groups.signatures(self.conn, {r for rowids in self._buckets.values() for r in rowids})
@@ -105,8 +109,13 @@ class Grouper:
         if len(self._latest) > LOOKUP_MEMORY:
             self._latest.clear()
 
+    def committed(self) -> None:
+        """The index has committed every batch so far: its own counts now hold their terms."""
+        self._uncommitted.clear()
+        self._uncommitted_articles = 0
+
     def frequency(self, term: str) -> int:
-        return self._frequency(term) + self._batch[term]
+        return self._frequency(term) + self._uncommitted[term]
 
     def total(self) -> int:
         return self._count
@@ -160,7 +169,8 @@ class Grouper:
         if ts is not None and original_ts is not None and ts < original_ts:
             # the group's copies now point here; of the index, only the old original changes
             self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new_id, original_id))
-            self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (new_id, original_id))
+            # unindexed until the index has let it go: a crash before that commit is repaired
+            self.conn.execute("UPDATE articles SET duplicate_of = ?, indexed = 0 WHERE id = ?", (new_id, original_id))
             self._add_signature(rowid, f, bucketed=True)
             return None, story_id, (original_rowid,)
         self._add_signature(rowid, f, bucketed=False)
