@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from khabar import store
 from khabar.group.features import Features, features
 from khabar.group.grouper import Grouper
-from khabar.index.documents import GAP, MATCH_FIELD, document_fields
+from khabar.index.documents import analysed_document
 from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped, fetched_page
 from khabar.models import Article
+from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
@@ -246,12 +247,10 @@ class Ingester:
 def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | int], Features | None]:
     """An article's index fields, and its grouping features when `group` (the work that runs in
     worker processes). The features reuse the index fields' terms: one analysis per article."""
-    fields = document_fields(rowid, article)
+    fields, (title, lead, body) = analysed_document(rowid, article)
     if not group:
         return fields, None
-    title = str(fields.get("title", "")).split()
-    text = [t for t in str(fields.get(MATCH_FIELD, "")).split()[len(title) :] if t != GAP]
-    return fields, features(article, [t for t in title if t != GAP], text)
+    return fields, features(article, [t for t in title if t != GAP], [t for t in lead + body if t != GAP])
 
 
 def prepared_page(data: bytes, url: str | None, charset: str | None) -> tuple[Item, Prepared | None]:

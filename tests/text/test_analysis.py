@@ -1,12 +1,13 @@
+import json
 from itertools import permutations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.text.analysis import analyze, primary_terms, terms
+from khabar.text.analysis import GAP, analyze, positioned_terms, primary_terms, terms
 from khabar.text.chars import ZWNJ, fold_term
-from tests.conftest import EXPECTED
+from tests.conftest import DEMO, EXPECTED
 
 GROUPS = EXPECTED["canonical_forms"]["groups"]
 # A spaced compound ("بین المللی") is two words to the analysis; search matches it with the
@@ -187,3 +188,42 @@ def test_analysis_invents_no_characters(text: str) -> None:
     allowed = set(fold_term(text)) | set("/0")  # date separators are unified, day and month padded
     for term in terms(text):
         assert set(term) <= allowed
+
+
+def by_position(text: str) -> tuple[list[str], list[str]]:
+    """`analyze`'s terms as `positioned_terms` gives them: by position, GAP where a position is
+    skipped, glued alternatives apart."""
+    words: list[str] = []
+    glued: list[str] = []
+    position = -1
+    for term in analyze(text):
+        if term.span > 1:
+            glued.append(term.text)
+            continue
+        words += [GAP] * (term.position - position - 1)
+        words.append(term.text)
+        position = term.position
+    return words, glued
+
+
+# Separators of every kind the walk tells apart: spaces of all sorts, punctuation, characters that
+# are neither a separator nor part of a token ("_"), a tatweel that folds to nothing, marks.
+ANY_SEPARATORS = [*SEPARATORS, "\n", "\u00a0", "_", " _ ", "ـ", " ـ ", "«", "» ", " - ", "\u064b", "\u200f", "@"]
+WORDS_AND_TOKENS = [*WORDS, "https://isna.ir/news/1", "a@b.ir", "1,250,000", "۳٫۵", "ICT", "خبرگزاري"]
+any_text = st.lists(st.tuples(st.sampled_from(WORDS_AND_TOKENS), st.sampled_from(ANY_SEPARATORS)), max_size=14).map(
+    lambda pairs: "".join(w + s for w, s in pairs)
+)
+
+
+@settings(max_examples=1000)
+@given(any_text)
+def test_the_index_walk_finds_what_analyze_finds(text: str) -> None:
+    assert positioned_terms(text) == by_position(text)
+
+
+def test_the_index_walk_finds_what_analyze_finds_in_real_articles() -> None:
+    lines = (DEMO / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        article = json.loads(line)
+        for text in (article["title"], article.get("lead") or "", article["body"]):
+            assert positioned_terms(text) == by_position(text), text[:80]

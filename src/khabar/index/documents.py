@@ -30,7 +30,7 @@ import jdatetime
 import tantivy
 
 from khabar.models import Article
-from khabar.text.analysis import analyze
+from khabar.text.analysis import GAP, positioned_terms
 from khabar.text.chars import fold
 from khabar.text.dates import TEHRAN
 
@@ -38,7 +38,6 @@ MATCH_FIELD = "text"
 # BM25 scores of the title, multiplied by this, are added to the score in `text`.
 BOOSTS = {"title": 3.0}
 ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
-GAP = "\x1f"  # a filler term for a punctuation gap: no query ever has it
 PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
 # Bumped whenever the schema or the analysis changes what an index holds: an index of another
 # version is rebuilt from the store (`khabar reindex`, or the next ingest).
@@ -76,6 +75,12 @@ def build_schema() -> tantivy.Schema:
 def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     """An article's index fields as plain values: the analysis, which is most of the work of
     indexing, done where it can run in a worker process."""
+    return analysed_document(rowid, article)[0]
+
+
+def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int], list[list[str]]]:
+    """`document_fields`, and the terms by position (GAP at a punctuation gap) of the title, the
+    lead and the body, for whatever else reads the article's words (grouping)."""
     fields: dict[str, str | int] = {"doc": rowid}
     parts = [article.title, article.lead or "", article.body]
     if article.published:
@@ -85,7 +90,11 @@ def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     if article.agency:
         fields["agency"] = agency_key(article.agency)
     alternatives: list[str] = []
-    words = [_words(part, alternatives) for part in parts]
+    words = []
+    for part in parts:
+        found, glued = positioned_terms(part)
+        words.append(found)
+        alternatives += glued
     fields[MATCH_FIELD] = f" {GAP} ".join(" ".join(w) for w in words if w)  # a gap: no phrase runs from part to part
     if words[0]:
         fields["title"] = " ".join(words[0])
@@ -94,22 +103,7 @@ def document_fields(rowid: int, article: Article) -> dict[str, str | int]:
     pairs = " ".join(f"{a}{PAIR}{b}" for w in words for a, b in itertools.pairwise(w) if a != GAP and b != GAP)
     if pairs:
         fields["pair"] = pairs
-    return fields
-
-
-def _words(text: str, alternatives: list[str]) -> list[str]:
-    """`text`'s terms by position, a filler at each punctuation gap; glued alternatives go to
-    `alternatives`."""
-    words: list[str] = []
-    position = -1
-    for term in analyze(text):
-        if term.span > 1:
-            alternatives.append(term.text)
-            continue
-        words += [GAP] * (term.position - position - 1)
-        words.append(term.text)
-        position = term.position
-    return words
+    return fields, words[:3]
 
 
 def article_document(fields: dict[str, str | int]) -> tantivy.Document:
