@@ -1,12 +1,14 @@
 """The one place that wires inputs → extract → store → index.
 
-`Ingester` stores and indexes articles in batches: the store commits first, then the index, then
-the store marks the articles indexed, so a crash anywhere loses nothing already acknowledged and
-a re-run adds no duplicate. The index commits every COMMIT_EVERY articles (and at the end), not
-every batch: each commit makes a segment in each shard, and tantivy merges small segments into
-larger ones again and again. The analysis of a large batch (most of the work) runs in worker
-processes, one per core; this process alone writes the store and the index. Reading the inputs
-is `khabar.inputs`.
+`Ingester` stores, groups and indexes articles in batches. The store writes in one transaction
+from one commit of the index to the next, every COMMIT_EVERY articles (and at the end): the
+store commits first, then the index, then the store records what the index holds (its
+`unindexed` rows go), so a crash anywhere loses nothing committed, leaves nothing the store
+holds out of the index for longer than the next writer's `catch_up`, and a re-run adds no
+duplicate. Commits are that rare because each one costs: a segment in each shard of the index,
+which tantivy merges again and again, and every page the transaction touched written again.
+The analysis of a large batch (most of the work) runs in worker processes, one per core; this
+process alone writes the store and the index. Reading the inputs is `khabar.inputs`.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
-# Articles between two commits of the index. At one batch (500), merging the segments took 9 s of
-# the writing process's 37 s of CPU over 20,000 bench articles; at 10,000 it took none.
+# Articles between two commits. At one batch (500), merging the index's segments took 9 s of the
+# writing process's 37 s of CPU over 20,000 bench articles, and a store transaction per batch
+# wrote the pages of the band buckets and stories it touched every time (10,000 into a store of
+# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store).
 COMMIT_EVERY = 10_000
 Prepared = tuple[dict[str, str | int], "Features | None"]  # an article's index fields and grouping features
 PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
@@ -138,16 +142,15 @@ class Ingester:
             self.flush()
 
     def flush(self) -> None:
-        """Store the batch (one transaction), start its analysis, and index the batch before it.
+        """Store the batch, start its analysis, and group and index the batch before it.
 
         Pipelined: the workers analyse this batch while this process groups and indexes the one
-        stored before it. Each batch is in the store before anything else happens to it, so a
-        crash still loses nothing (the next writer's `catch_up` indexes what was stored).
+        stored before it (in the store's open transaction: see the module docstring).
         """
         new: list[tuple[int, Article]] = []
         ready: dict[int, Prepared] = {}
         if self._batch:
-            self._conn.execute("BEGIN")
+            self._begin()
             for source, article, prepared in self._batch:
                 rowid = store.add_article(self._conn, article, source)
                 if rowid is None:
@@ -156,7 +159,6 @@ class Ingester:
                     new.append((rowid, article))
                     if prepared is not None:
                         ready[rowid] = prepared
-            self._conn.execute("COMMIT")
             self._batch.clear()
             self.report.added += len(new)
         started = self._start(new, ready) if new else None
@@ -165,14 +167,33 @@ class Ingester:
         self._started = started
 
     def close(self) -> None:
+        """Store, group and index what is left, and commit it all."""
         self.flush()
         if self._started is not None:
             self._finish(*self._started)
             self._started = None
         self._commit()
+        self._shut_pool()
+
+    def abort(self) -> None:
+        """Give up what the store has not committed, after an error (the caller's
+        `SearchIndex.writer` rolls the index back as the error leaves it): both return to their
+        last commit, where they agree."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        self._batch.clear()
+        self._started, self._uncommitted = None, []
+        self._shut_pool()
+
+    def _shut_pool(self) -> None:
         if self._pool is not None and self._own_pool:
             self._pool.shutdown()
         self._pool = None
+
+    def _begin(self) -> None:
+        """Open the store's transaction, unless it is open (it lasts until `_commit`)."""
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN")
 
     def _index(self, batch: list[tuple[int, Article]]) -> None:
         if batch:
@@ -197,7 +218,7 @@ class Ingester:
         prepared = list(results)
         if self._grouper and ungrouped:
             self._grouper.start_batch([found for _, found in prepared if found is not None])
-            self._conn.execute("BEGIN")
+            self._begin()
         for (rowid, article), (fields, found) in zip(batch, prepared, strict=True):
             duplicate_of = article.duplicate_of
             if found is not None and self._grouper is not None:
@@ -213,7 +234,6 @@ class Ingester:
                 self._writer.remove(rowid)
         if self._grouper and ungrouped:
             self._grouper.end_batch()
-            self._conn.execute("COMMIT")
         for rowid in demoted:  # earlier originals that became copies (the store marked them unindexed)
             self._writer.remove(rowid)
         self._uncommitted += [rowid for rowid, _ in batch] + demoted
@@ -221,7 +241,9 @@ class Ingester:
             self._commit()
 
     def _commit(self) -> None:
-        """Commit the index, then record in the store what it now holds."""
+        """Commit the store, then the index, then record in the store what the index holds."""
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
         if not self._uncommitted:
             return
         self._writer.commit()

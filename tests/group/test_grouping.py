@@ -86,8 +86,9 @@ def test_an_earlier_copy_found_later_becomes_the_original(tmp_path: Path) -> Non
 
 
 def test_a_crash_before_the_index_lets_a_demoted_original_go_is_repaired(tmp_path: Path) -> None:
-    """The earlier copy is stored and grouped (the late original demoted in the store), then the
-    process dies before the index commits: the next writer removes the late one from the index."""
+    """The earlier copy is stored and grouped (the late original demoted in the store), the store
+    commits, and the process dies before the index does: the next writer removes the late one
+    from the index."""
     import subprocess
     import sys
 
@@ -113,7 +114,8 @@ with kh.index.writer() as writer:
     for source, item in read_inputs([Path({str(write(tmp_path / "b.jsonl", [early]))!r})]):
         ingester.add(source, item)
     ingester.flush()
-    ingester.flush()  # stored, grouped and given to the index, which has not committed
+    ingester.flush()  # stored, grouped and given to the index
+    kh.conn.execute("COMMIT")  # the store's commit, the first of the two `Ingester._commit` makes
     os._exit(0)
 """
     subprocess.run([sys.executable, "-c", crash], check=True)

@@ -86,3 +86,23 @@ def test_copies_point_at_their_original(tmp_path: Path) -> None:
     store.add_article(conn, copy)
     assert store.copies_of(conn, [original.id, "none"]) == {original.id: [copy]}
     assert store.copies_of(conn, []) == {}
+
+
+def test_a_store_of_schema_1_is_upgraded_and_keeps_its_band_buckets(tmp_path: Path) -> None:
+    """Schema 1 kept the band buckets in `lsh` (key, rowid) with an index on the key."""
+    import sqlite3
+
+    old = sqlite3.connect(tmp_path / "k.db")
+    old.executescript(
+        "CREATE TABLE lsh (key INTEGER NOT NULL, rowid INTEGER NOT NULL);"
+        "CREATE INDEX lsh_key ON lsh(key);"
+        "INSERT INTO lsh VALUES (-5, 1), (7, 1), (7, 2);"
+        "PRAGMA user_version=1;"
+    )
+    old.close()
+    conn = store.connect(tmp_path / "k.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.groups.buckets(conn, [7, -5, 9]) == {7: [1, 2], -5: [1]}
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'lsh'").fetchone() is None
+    conn.close()
+    assert store.groups.buckets(store.connect(tmp_path / "k.db"), [7]) == {7: [1, 2]}  # opened again: as it was

@@ -381,6 +381,7 @@ class Crawler:
                     ingester.add(source, ready.article, ready.prepared)
                 ingester.close()
             except BaseException:
+                ingester.abort()
                 self._grouper = None
                 raise
         self._written = self.index.generation()

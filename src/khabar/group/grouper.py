@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from khabar import store
 from khabar.group.features import Features, similarities
 from khabar.models import Article
 from khabar.store import groups
@@ -169,8 +170,9 @@ class Grouper:
         if ts is not None and original_ts is not None and ts < original_ts:
             # the group's copies now point here; of the index, only the old original changes
             self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new_id, original_id))
+            self.conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (new_id, original_id))
             # unindexed until the index has let it go: a crash before that commit is repaired
-            self.conn.execute("UPDATE articles SET duplicate_of = ?, indexed = 0 WHERE id = ?", (new_id, original_id))
+            store.mark_unindexed(self.conn, [original_rowid])
             self._add_signature(rowid, f, bucketed=True)
             return None, story_id, (original_rowid,)
         self._add_signature(rowid, f, bucketed=False)

@@ -1,9 +1,10 @@
 """SQLite schema and queries for articles.
 
-The store is the record of truth; the search index is derived from it. Each row carries an
-`indexed` flag that is set only after the index has committed the article, so a crash between
+The store is the record of truth; the search index is derived from it. An article is stored with
+a row in `unindexed` that is deleted only after the index has committed it, so a crash between
 the two is repaired by the next writer (`unindexed` lists what still has to go in) and nothing
-acknowledged is lost. WAL mode lets readers search while one writer ingests.
+acknowledged is lost. (A narrow table of its own: marking a flag in the article's row would
+rewrite the whole row, its text included.) WAL mode lets readers search while one writer ingests.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from khabar.errors import StoreError
 from khabar.models import Article
 from khabar.store import crawl, groups
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `unindexed` apart from the articles, band buckets clustered (`_upgrade_from_1`)
+_MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build caps it: 2 GB for Python's sqlite3 here)
+# SQLite's page cache, KiB: with reads mapped, it holds what a write transaction changed. The
+# ingest writes 10,000 articles (`pipeline.COMMIT_EVERY`) in one; at the default 2 MB their
+# pages spilled into the WAL in the middle of it, and every later read had to look there.
+_CACHE_KIB = 256 * 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -38,10 +44,9 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of TEXT,
     entities     TEXT NOT NULL DEFAULT '[]',
     source       TEXT,
-    added_at     TEXT NOT NULL,
-    indexed      INTEGER NOT NULL DEFAULT 0
+    added_at     TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS articles_unindexed ON articles(rowid) WHERE indexed = 0;
+CREATE TABLE IF NOT EXISTS unindexed (rowid INTEGER PRIMARY KEY);  -- stored, not yet committed by the index
 CREATE INDEX IF NOT EXISTS articles_latest ON articles(published_ts);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS articles_copies ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
@@ -61,20 +66,41 @@ def connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        # Reads through the page cache, not a copy per page into SQLite's own small cache: the
+        # grouping stage looks up band buckets and stories all over a store of many GB.
+        conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
+        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version not in (0, 1, SCHEMA_VERSION):
             raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
         conn.executescript(crawl.SCHEMA)
         conn.executescript(groups.SCHEMA)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")  # one process upgrades; another waits, then finds it done
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+                _upgrade_from_1(conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
     except sqlite3.DatabaseError as e:
         raise StoreError(f"cannot open the store {path}: {e}") from None
     return conn
 
 
+def _upgrade_from_1(conn: sqlite3.Connection) -> None:
+    """Store schema 1 → 2 (in the caller's transaction): what the index has not committed moves
+    from a column of the articles to `unindexed`; the band buckets move (`groups`)."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
+    if "indexed" in columns:
+        conn.execute("INSERT OR IGNORE INTO unindexed SELECT rowid FROM articles WHERE indexed = 0")
+        conn.execute("DROP INDEX IF EXISTS articles_unindexed")
+        conn.execute("ALTER TABLE articles DROP COLUMN indexed")
+    groups.upgrade_from_1(conn)
+
+
 def add_article(conn: sqlite3.Connection, article: Article, source: str | None = None) -> int | None:
-    """Store `article` unless an article with its id is there; return its new rowid, or None."""
+    """Store `article` unless an article with its id is there, as not yet indexed; return its new
+    rowid, or None."""
     published = article.published
     cur = conn.execute(
         "INSERT OR IGNORE INTO articles (id, url, title, lead, body, published, published_ts, agency,"
@@ -99,7 +125,10 @@ def add_article(conn: sqlite3.Connection, article: Article, source: str | None =
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         ),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    if cur.rowcount != 1:
+        return None
+    conn.execute("INSERT INTO unindexed VALUES (?)", (cur.lastrowid,))
+    return cur.lastrowid
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
@@ -122,7 +151,7 @@ def unindexed(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[list[tupl
     last = 0
     while True:
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM articles WHERE indexed = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            f"SELECT {_COLUMNS} FROM unindexed JOIN articles USING (rowid) WHERE rowid > ? ORDER BY rowid LIMIT ?",
             (last, batch),
         ).fetchall()
         if not rows:
@@ -134,13 +163,18 @@ def unindexed(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[list[tupl
 def mark_indexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
     """Record that the index has committed these articles."""
     conn.execute("BEGIN")
-    conn.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", ((r,) for r in rowids))
+    conn.executemany("DELETE FROM unindexed WHERE rowid = ?", ((r,) for r in rowids))
     conn.execute("COMMIT")
+
+
+def mark_unindexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
+    """These articles' documents are to change (in the caller's transaction)."""
+    conn.executemany("INSERT OR IGNORE INTO unindexed VALUES (?)", ((r,) for r in rowids))
 
 
 def mark_all_unindexed(conn: sqlite3.Connection) -> None:
     """Every article is to be indexed again (the index is being rebuilt)."""
-    conn.execute("UPDATE articles SET indexed = 0")
+    conn.execute("INSERT OR IGNORE INTO unindexed SELECT rowid FROM articles")
 
 
 def latest_articles(conn: sqlite3.Connection, limit: int) -> list[Article]:
