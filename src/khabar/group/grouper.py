@@ -81,6 +81,8 @@ class Grouper:
         self._signatures: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size) of those
         self._new_signatures: list[tuple[int, bytes, int]] = []  # written at the batch's end
         self._new_buckets: list[tuple[int, int]] = []
+        self._new_lookups: list[tuple[str, str, str]] = []  # (kind, value, story id), written at the batch's end
+        self._unwritten: dict[tuple[str, str], list[str]] = {}  # those of keys not in `_latest`, newest first
 
     def start_batch(self, batch: list[Features]) -> None:
         """Read the index's counts once for this batch, and count the batch's own terms beside
@@ -98,7 +100,8 @@ class Grouper:
         """Write the batch's signatures, and the stories it changed (once each, not once per
         article)."""
         groups.add_signatures(self.conn, self._new_signatures, self._new_buckets)
-        self._new_signatures, self._new_buckets = [], []
+        groups.index_stories(self.conn, self._new_lookups)
+        self._new_signatures, self._new_buckets, self._new_lookups, self._unwritten = [], [], [], {}
         self._buckets, self._signatures = {}, {}
         for story_id in self._dirty:
             story = self._stories[story_id]
@@ -240,29 +243,33 @@ class Grouper:
     def _changed(
         self, story: groups.StoryRow, top: list[str], keys: list[str], before: frozenset[str] = frozenset()
     ) -> None:
-        """Remember to write the story, and write its new lookup rows now (the next article of
-        this batch must find it): the terms and entities it did not hold `before`."""
+        """Remember to write the story and its new lookup rows (the terms and entities it did not
+        hold `before`) at the batch's end; the next article of this batch finds it at once."""
         self._dirty.add(story.id)
-        new_terms, new_keys = [t for t in top if t not in before], [k for k in keys if k not in before]
-        groups.index_story(self.conn, story.id, new_terms, new_keys)
-        for kind, values in (("term", new_terms), ("entity", new_keys)):
+        for kind, values in (("term", top), ("entity", keys)):
             for value in values:
+                if value in before:
+                    continue
+                self._new_lookups.append((kind, value, story.id))
                 latest = self._latest.get((kind, value))
-                if latest is not None:  # (one not remembered is read from the store when asked)
-                    latest.insert(0, story.id)
-                    del latest[groups.RECENT_PER_TERM :]
+                if latest is None:  # read from the store when asked: these rows are not there yet
+                    latest = self._unwritten.setdefault((kind, value), [])
+                latest.insert(0, story.id)
+                del latest[groups.RECENT_PER_TERM :]
 
     def _sharing(self, terms: list[str], entity_keys: list[str]) -> list[str]:
         """Ids of recent stories that hold any of these terms or entities, most shared first
         (at most STORY_CANDIDATES)."""
-        counts: Counter[str] = Counter()
+        found: list[str] = []
         for kind, values in (("term", terms), ("entity", entity_keys)):
             for value in values:
                 latest = self._latest.get((kind, value))
                 if latest is None:
-                    latest = self._latest[kind, value] = groups.latest_stories(self.conn, kind, value)
-                counts.update(dict.fromkeys(latest, 1))  # each story once per value
-        return [story_id for story_id, _ in counts.most_common(STORY_CANDIDATES)]
+                    stored = groups.latest_stories(self.conn, kind, value)
+                    latest = (self._unwritten.pop((kind, value), []) + stored)[: groups.RECENT_PER_TERM]
+                    self._latest[kind, value] = latest
+                found += dict.fromkeys(latest)  # each story once per value
+        return [story_id for story_id, _ in Counter(found).most_common(STORY_CANDIDATES)]
 
     def _load(self, story_id: str) -> groups.StoryRow | None:
         story = self._stories.get(story_id)

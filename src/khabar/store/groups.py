@@ -109,7 +109,7 @@ def latest_stories(conn: sqlite3.Connection, kind: str, value: str) -> list[str]
 
 
 def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
-    """Write a story (its lookup rows go in with `index_story` as it gains terms; terms it no
+    """Write a story (its lookup rows go in with `index_stories` as it gains terms; terms it no
     longer ranks high keep leading to it: a candidate too many costs one comparison)."""
     conn.execute(
         "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -125,10 +125,11 @@ def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
     )
 
 
-def index_story(conn: sqlite3.Connection, story_id: str, top_terms: list[str], entity_keys: list[str]) -> None:
-    """The lookup rows of a story: its terms and entities lead to it."""
-    conn.executemany("INSERT INTO story_terms VALUES (?, ?)", ((t, story_id) for t in top_terms))
-    conn.executemany("INSERT INTO story_entities VALUES (?, ?)", ((k, story_id) for k in entity_keys))
+def index_stories(conn: sqlite3.Connection, rows: list[tuple[str, str, str]]) -> None:
+    """Lookup rows of stories, oldest first: (kind, value, story id), where a term (`kind` "term")
+    or an entity key ("entity") leads to the story."""
+    for kind, (table, _) in _LOOKUPS.items():
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(v, story) for k, v, story in rows if k == kind])
 
 
 def merge_subjects(conn: sqlite3.Connection, keep: str, gone: Iterable[str]) -> None:
