@@ -3,12 +3,13 @@
     .venv/bin/python bench/search_bench.py [--articles 100000 1000000] [--queries 400] [--work DIR]
 
 For each N, a collection of N articles with real statistics is made from the shared corpus
-(../shared/corpus/articles.jsonl, 2,400 real articles): each article takes a real title and
-lead and mixes real paragraphs of several articles, an agency (Zipf-weighted among fifteen), a
-publish time within three years and a URL of its own. It is written as JSONL and:
-
-  khabar: ingested through the real pipeline (`Khabar.ingest`: parse, store, analyse, index);
-  FTS5:   loaded into SQLite FTS5 (unicode61 tokenizer, bm25) with agency and time columns.
+(../shared/corpus/articles.jsonl, 2,400 real articles, 15,000 paragraphs), as a stream of news
+over three years in time order: each original takes a real title and lead and a body of as many
+real paragraphs as a real article has, drawn from the whole corpus (two originals rarely share a
+paragraph), an agency (Zipf-weighted among fifteen) and a URL of its own; a share of the articles
+(--syndicated, 25%) republish one of the last 1,000 originals, as agencies republish each other:
+their own attribution line on top, the last paragraph dropped half the time, 10 minutes to 6
+hours later. It is written as JSONL and:
 
 Then the same queries run on both: 1–4 word queries of real title words, two-word phrases of
 real text, and 2-word queries filtered by agency and a date range. Latency is measured in the
@@ -22,6 +23,7 @@ Goals (issue 4, at 1M on two cores): p50 ≤ 2 ms, p99 ≤ 10 ms, ingest ≥ 1,0
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import json
 import random
@@ -55,6 +57,7 @@ AGENCIES = (
     "خبرگزاری ایلنا",
     "بی‌بی‌سی فارسی",
 )
+SYNDICATED = 0.25  # the share of articles that republish an earlier one
 WORD = re.compile(r"[\u0600-\u06ff\u200c]{3,}")
 
 
@@ -68,27 +71,51 @@ def load_corpus(path: Path) -> tuple[list[dict], list[str]]:
     return articles, paragraphs
 
 
-def make_collection(path: Path, n: int, articles: list[dict], paragraphs: list[str], seed: int = 1) -> int:
-    """Write n articles of real statistics to `path`; return the raw text size in bytes."""
+def make_collection(
+    path: Path,
+    n: int,
+    articles: list[dict],
+    paragraphs: list[str],
+    seed: int = 1,
+    syndicated: float = SYNDICATED,
+) -> int:
+    """Write n articles of real statistics to `path` (the module docstring); return the raw text
+    size in bytes."""
     rng = random.Random(seed)
     weights = [1 / (rank + 1) for rank in range(len(AGENCIES))]
+    lengths = [min(len([p for p in (a.get("body") or "").split("\n\n") if p]) or 1, 30) for a in articles]
     start = dt.datetime(2021, 1, 1, tzinfo=TEHRAN).timestamp()
     span = 3 * 365 * 86400
+    recent: collections.deque[dict] = collections.deque(maxlen=1000)
     raw = 0
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
-            base = rng.choice(articles)
-            body = [p for p in (base.get("body") or "").split("\n\n") if p] + rng.sample(paragraphs, rng.randint(1, 4))
-            rng.shuffle(body)
-            when = dt.datetime.fromtimestamp(start + rng.random() * span, TEHRAN).replace(microsecond=0)
+            agency = rng.choices(AGENCIES, weights)[0]
+            copy = bool(recent) and rng.random() < syndicated
+            if copy:
+                original = rng.choice(recent)
+                body = original["body"].split("\n\n")
+                if len(body) > 2 and rng.random() < 0.5:
+                    body = body[:-1]
+                body[0] = f"به گزارش {agency}، به نقل از {original['agency']}، {body[0]}"
+                when = dt.datetime.fromisoformat(original["published"]) + dt.timedelta(minutes=rng.randint(10, 360))
+                title, lead = original["title"], original["lead"]
+            else:
+                base = rng.choice(articles)
+                body = rng.sample(paragraphs, rng.choice(lengths))
+                moment = start + span * i / n + rng.uniform(-6, 6) * 3600
+                when = dt.datetime.fromtimestamp(moment, TEHRAN)
+                title, lead = base["title"], base.get("lead")
             record = {
                 "url": f"https://bench.example/news/{i}",
-                "title": base["title"],
-                "lead": base.get("lead"),
+                "title": title,
+                "lead": lead,
                 "body": "\n\n".join(body),
-                "agency": rng.choices(AGENCIES, weights)[0],
-                "published": when.isoformat(),
+                "agency": agency,
+                "published": when.replace(microsecond=0).isoformat(),
             }
+            if not copy:
+                recent.append(record)
             raw += sum(len(x.encode("utf-8")) for x in (record["title"], record["lead"] or "", record["body"]))
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return raw
@@ -235,6 +262,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400, help="queries of each kind")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "articles.jsonl")
     parser.add_argument("--work", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--syndicated", type=float, default=SYNDICATED, help="share of republished copies")
     args = parser.parse_args()
     articles, paragraphs = load_corpus(args.corpus)
     queries = make_queries(articles, paragraphs, args.queries)
@@ -242,7 +270,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=args.work) as tmp:
             work = Path(tmp)
             t0 = time.perf_counter()
-            raw = make_collection(work / "collection.jsonl", n, articles, paragraphs)
+            raw = make_collection(work / "collection.jsonl", n, articles, paragraphs, syndicated=args.syndicated)
             print(f"\n{n:,} articles, {raw / 1e6:,.0f} MB of raw text (made in {time.perf_counter() - t0:.0f} s)")
             ours = khabar_side(work / "collection.jsonl", work, queries, n)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
