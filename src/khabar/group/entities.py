@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from khabar.text.chars import fold_term
 
@@ -51,6 +52,7 @@ _NOT_NAMES = frozenset(
     "کل نیروهای نیروی ائتلاف سازمان وزارت ستاد تیم باشگاه حزب اداره شورای مجلس دفتر کمیته اتحادیه "
     "فدراسیون قوه دولت ارتش سپاه جمهوری کشور کشورمان استان شهر هیئت هیات بانک شرکت گروه جبهه مرکز".split()
 )
+_CUES = TITLES | GAZETTEER.keys()  # the words after which, or as which, an entity is named
 _QUOTED = re.compile(r"«([^«»\n]{2,40})»")
 _WORD = re.compile(r"[\u0600-\u06FF\u200c]+")
 _VOWELS = str.maketrans("", "", "اوی")
@@ -63,6 +65,7 @@ class Entity:
     kind: str  # person | org | place | name (a quoted name of unknown kind)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The consonant skeleton of a name (see the module docstring)."""
     words = fold_term(name).replace("آ", "ا").split()
@@ -80,7 +83,9 @@ def entities(text: str) -> list[Entity]:
         if 1 <= len(words) <= 4 and all(_WORD.fullmatch(w) for w in words):
             found.append(Entity(name, name_key(name), _kind_before(text, m.start())))
     words = _WORD.findall(text)
-    for i, word in enumerate(words):
+    present = _CUES.intersection(words)  # (most words are neither: they are passed over in C)
+    for i in [i for i, word in enumerate(words) if word in present] if present else ():
+        word = words[i]
         if word in TITLES:
             name = _name_after(words, i + 1)
             if name:

@@ -16,8 +16,10 @@ index fields): a MinHash signature of its word shingles, its content terms, its 
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from datasketch import MinHash
@@ -58,15 +60,13 @@ def features(article: Article, title: list[str] | None = None, text: list[str] |
     )
     minhash.update_batch(shingles.tolist())
     counts = Counter(text)
-    for t in title:
-        counts[t] += TITLE_WEIGHT
-    for t in [t for t in counts if not _content(t)]:  # each distinct term tested once
-        del counts[t]
+    counts.update(title * TITLE_WEIGHT)
+    content = {t: n for t, n in counts.items() if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
     found = entities(f"{article.title}\n{article.lead or ''}\n{article.body}")
     signature = minhash.hashvalues.astype(np.uint64).tobytes()
     return Features(
         signature=signature,
-        terms=dict(counts.most_common(TOP_TERMS)),
+        terms=dict(heapq.nlargest(TOP_TERMS, content.items(), key=itemgetter(1))),  # (as Counter.most_common)
         entities=tuple(found[:20]),
         size=len(shingles),
         bands=tuple(band_keys(signature)),
@@ -103,7 +103,3 @@ def similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
     mine = np.frombuffer(signature, dtype=np.uint64)
     theirs = np.frombuffer(b"".join(others), dtype=np.uint64).reshape(len(others), NUM_PERM)
     return np.count_nonzero(theirs == mine, axis=1) / NUM_PERM
-
-
-def _content(term: str) -> bool:
-    return len(term) > 2 and term not in STOP_WORDS and not term.isdigit()

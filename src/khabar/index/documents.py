@@ -100,7 +100,8 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
         fields["title"] = " ".join(words[0])
     if alternatives:
         fields["alt"] = " ".join(alternatives)
-    pairs = " ".join(f"{a}{PAIR}{b}" for w in words for a, b in itertools.pairwise(w) if a != GAP and b != GAP)
+    join = PAIR.join  # (mapped over pairwise: C loops, where a generator of f-strings took 80 µs an article)
+    pairs = " ".join([pair for w in words for pair in map(join, itertools.pairwise(w)) if GAP not in pair])
     if pairs:
         fields["pair"] = pairs
     return fields, words[:3]
