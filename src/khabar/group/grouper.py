@@ -285,17 +285,14 @@ class Grouper:
         return subject_id
 
     def _weights(self, terms: dict[str, int]) -> dict[str, float]:
-        """Terms weighted by count × rarity, as a unit vector."""
-        weights = {t: c * self._weight(t) for t, c in terms.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        """Terms weighted by count × rarity (inverse document frequency, worked out once per
+        batch for each term), as a unit vector."""
+        idf = self._idf
+        for term in terms.keys() - idf.keys():
+            idf[term] = math.log(1 + max(self._count, 1) / (1 + self.frequency(term)))
+        weights = {t: c * idf[t] for t, c in terms.items()}
+        norm = math.hypot(*weights.values()) or 1.0
         return {t: w / norm for t, w in weights.items()}
-
-    def _weight(self, term: str) -> float:
-        """A term's rarity (its inverse document frequency), worked out once per batch."""
-        weight = self._idf.get(term)
-        if weight is None:
-            weight = self._idf[term] = math.log(1 + max(self.total(), 1) / (1 + self.frequency(term)))
-        return weight
 
     # subjects
 
@@ -340,8 +337,9 @@ def _outside(ts: int | None, story: groups.StoryRow) -> bool:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    norm = math.sqrt(sum(w * w for w in b.values())) or 1.0
-    return dot / norm
+    """The cosine of a unit vector `a` and a story's centroid `b` (the shared terms summed
+    exactly, so the order a set gives them in changes nothing)."""
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    return math.fsum(a[t] * b[t] for t in shared) / (math.hypot(*b.values()) or 1.0)
