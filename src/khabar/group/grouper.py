@@ -54,9 +54,9 @@ class Assignment:
 
 class Grouper:
     """Assigns each new article its group, story and subject (see the module docstring).
-    `frequency(term)` is the number of indexed articles holding a term and `total()` their count,
-    as of the last `start_batch` (the index is read once per batch, not once per article); the
-    batches since the index's last commit (`committed`) are counted beside them.
+    A term's rarity comes from the number of indexed articles holding it (`frequency`) and their
+    count, as of the last `start_batch` (the index is read once per batch, not once per
+    article); the batches since the index's last commit (`committed`) are counted beside them.
 
     Articles come in batches (`start_batch`, `assign` each, `end_batch`). The store is asked once
     per batch for every bucket its articles fall in, and the batch's own signatures are written
@@ -120,9 +120,6 @@ class Grouper:
 
     def frequency(self, term: str) -> int:
         return self._frequency(term) + self._uncommitted[term]
-
-    def total(self) -> int:
-        return self._count
 
     def assign(self, rowid: int, article: Article, f: Features) -> Assignment:
         names = tuple(e.name for e in f.entities)
