@@ -158,3 +158,30 @@ def test_ingest_a_web_archive_through_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 1  # the broken record failed; everything else went in
     assert (summary["added"], summary["duplicates"], summary["skipped"]) == (2, 1, 6)
     assert summary["failed"] == 1 and "broken WARC record" in result.stderr
+
+
+def test_scanning_finds_the_bytes_and_leaves_the_reading_to_whoever_ingests(tmp_path: Path) -> None:
+    """`scan_inputs` only finds each input (the ingest's workers read them): an archived page
+    and a JSONL line come unread, and read as `read_inputs` reads them; what is plainly no page
+    (an image, a 404) is skipped at once."""
+    from khabar.inputs import Unread, scan_inputs
+
+    archive = tmp_path / "a.warc.gz"
+    archive.write_bytes(warc(RECORDS, gzip=True))
+    lines = tmp_path / "b.jsonl"
+    lines.write_text(
+        json.dumps({"title": "خبر", "body": "متن خبر"}, ensure_ascii=False) + "\n{broken\n", encoding="utf-8"
+    )
+    scanned = [found for _, found in scan_inputs([archive, lines])]
+    assert [type(found).__name__ for found in scanned] == [
+        "Unread",  # isna: a Persian page
+        "Unread",  # aljazeera: HTML, found not Persian only once read
+        "Skipped",  # the image
+        "Skipped",  # the 404
+        "Unread",  # varzesh3
+        "Unread",  # the JSONL article
+        "Unread",  # the broken line: its failure is found when it is read
+    ]
+    read = [found.read() if isinstance(found, Unread) else found for found in scanned]
+    assert read == [item for _, item in read_inputs([archive, lines])]
+    assert isinstance(read[1], Skipped) and isinstance(read[-1], Failure) and "not JSON" in read[-1].reason

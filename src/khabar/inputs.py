@@ -3,7 +3,13 @@ archives (.warc, .warc.gz), one article or one failure at a time.
 
 Everything streams with constant memory: a JSONL file line by line, a WARC record by record. A bad
 file, line or record becomes a `Failure` with the reason in words and the next one is read: a
-truncated or corrupt WARC record is skipped by finding the start of the next record. Web
+truncated or corrupt WARC record is skipped by finding the start of the next record.
+
+Reading is two steps: `scan_inputs` finds each input's bytes (a JSONL line, a page file, an
+archived response) as an `Unread`, which is cheap I/O, and `Unread.read` turns them into an
+article, which is the costly part (JSON decoding, or decoding and extracting a page): the ingest
+has its worker processes do that beside the analysis, so the one writing process does neither.
+`read_inputs` does both steps in place. Web
 archives hold much that is not a Persian news page (images, scripts, redirects, pages in Arabic,
 Urdu or English, as a Common Crawl News archive does); those records are counted as skipped, not
 failed.
@@ -60,8 +66,39 @@ class Skipped:
 Item = Article | Failure | Skipped
 
 
+@dataclass(frozen=True)
+class Unread:
+    """The bytes of one input, found and not yet read (see the module docstring): a JSONL line
+    (`kind` "line"), a page file ("page", `html` or a text dump) or a page fetched from the web
+    ("fetched", with its `url` and the `charset` its response declared)."""
+
+    source: str
+    kind: str
+    data: bytes
+    url: str | None = None
+    charset: str | None = None
+    html: bool = True
+
+    def read(self) -> Item:
+        """The article these bytes hold, or why there is none."""
+        if self.kind == "line":
+            return _jsonl_article(self.source, self.data)
+        if self.kind == "fetched":
+            return fetched_page(self.data, self.url, self.charset)
+        try:
+            return page_article(self.data, url=self.url, html=self.html)
+        except (InputError, ExtractError) as e:
+            return Failure(self.source, str(e))
+
+
 def read_inputs(paths: Iterable[Path]) -> Iterator[tuple[str, Item]]:
-    """(source, article, failure or skip) for every page or record under `paths`.
+    """(source, article, failure or skip) for every page or record under `paths`."""
+    for source, found in scan_inputs(paths):
+        yield source, found.read() if isinstance(found, Unread) else found
+
+
+def scan_inputs(paths: Iterable[Path]) -> Iterator[tuple[str, Unread | Failure | Skipped]]:
+    """(source, its bytes unread, or a failure or skip) for every page or record under `paths`.
 
     A folder is read recursively, taking the files whose kind khabar knows and leaving other
     files (notes, expected-output JSON) alone; a file named explicitly is always read.
@@ -70,29 +107,37 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[tuple[str, Item]]:
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
                 if _kind(file):
-                    yield from read_file(file)
+                    yield from _scan_file(file)
         elif path.exists():
-            yield from read_file(path)
+            yield from _scan_file(path)
         else:
             yield str(path), Failure(str(path), "no such file or folder")
 
 
-def read_file(path: Path) -> Iterator[tuple[str, Item]]:
-    """The articles of one file: the records of a JSONL file or web archive, or one page."""
+def _scan_file(path: Path) -> Iterator[tuple[str, Unread | Failure | Skipped]]:
+    """The inputs of one file: the records of a JSONL file or web archive, or one page."""
     kind = _kind(path)
     if kind == "articles":
-        yield from _read_jsonl(path)
+        yield from _scan_jsonl(path)
     elif kind == "archive":
-        yield from _read_warc(path)
+        yield from _scan_warc(path)
     else:
         try:
-            yield str(path), read_page(path)
-        except (InputError, ExtractError) as e:
+            data = _page_bytes(path)
+        except InputError as e:
             yield str(path), Failure(str(path), str(e))
+        else:
+            yield str(path), Unread(str(path), "page", data, html=kind == "html" or _looks_like_html(data))
 
 
 def read_page(path: Path, url: str | None = None) -> Article:
     """The article of one page file (.txt dump or HTML). Raises InputError or ExtractError."""
+    data = _page_bytes(path)
+    return page_article(data, url=url, html=_kind(path) == "html" or _looks_like_html(data))
+
+
+def _page_bytes(path: Path) -> bytes:
+    """The bytes of one page file. Raises InputError."""
     if _kind(path) in ("articles", "archive"):
         raise InputError("this file holds many articles, not one page: ingest it")
     try:
@@ -101,12 +146,11 @@ def read_page(path: Path, url: str | None = None) -> Article:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
             raise InputError(_too_large(size))
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file or folder") from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}") from None
-    return page_article(data, url=url, html=_kind(path) == "html" or _looks_like_html(data))
 
 
 def page_article(data: bytes, *, url: str | None = None, html: bool, charset: str | None = None) -> Article:
@@ -144,21 +188,25 @@ def _too_large(size: int) -> str:
     return f"{size / 1e6:.0f} MB is too large for one page (limit {MAX_PAGE_BYTES // 1_000_000} MB)"
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[str, Item]]:
-    """One article object a line; a bad line is a failure of its own."""
+def _scan_jsonl(path: Path) -> Iterator[tuple[str, Unread]]:
+    """One article object a line (blank lines are passed over)."""
     with path.open("rb") as f:
         for number, raw in enumerate(f, start=1):
-            source = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                yield source, Article.from_json(json.loads(raw.decode("utf-8")))
-            except UnicodeDecodeError:
-                yield source, Failure(source, "not UTF-8")
-            except json.JSONDecodeError as e:
-                yield source, Failure(source, f"not JSON ({e.msg})")
-            except ValueError as e:
-                yield source, Failure(source, f"not an article: {e}")
+            if raw.strip():
+                source = f"{path}:{number}"
+                yield source, Unread(source, "line", raw)
+
+
+def _jsonl_article(source: str, raw: bytes) -> Item:
+    """The article of one JSONL line; a bad line is a failure of its own."""
+    try:
+        return Article.from_json(json.loads(raw.decode("utf-8")))
+    except UnicodeDecodeError:
+        return Failure(source, "not UTF-8")
+    except json.JSONDecodeError as e:
+        return Failure(source, f"not JSON ({e.msg})")
+    except ValueError as e:
+        return Failure(source, f"not an article: {e}")
 
 
 class _BrokenRecord(Exception):
@@ -174,7 +222,7 @@ class _BrokenRecord(Exception):
 _ARCHIVE_ERRORS = (ArchiveLoadFailed, EOFError, OSError, zlib.error, gzip.BadGzipFile, ValueError, AttributeError)
 
 
-def _read_warc(path: Path) -> Iterator[tuple[str, Item]]:
+def _scan_warc(path: Path) -> Iterator[tuple[str, Unread | Failure | Skipped]]:
     """Persian HTML responses of a web archive, record by record; a broken record is reported
     and reading goes on at the next record."""
     try:
@@ -201,7 +249,7 @@ def _read_warc(path: Path) -> Iterator[tuple[str, Item]]:
             yield str(path), Failure(str(path), "no WARC records in this file")
 
 
-def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, Item]]:
+def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, Unread | Failure | Skipped]]:
     size = stream.seek(0, 2)
     stream.seek(start)
     iterator = ArchiveIterator(stream, check_digests=True)
@@ -242,7 +290,7 @@ def _records(stream: BinaryIO, start: int, path: Path) -> Iterator[tuple[int, It
             raise _BrokenRecord(offset, "the record is cut off")
         if record.digest_checker.passed is False:
             raise _BrokenRecord(offset, "; ".join(record.digest_checker.problems) or "digest mismatch")
-        yield offset, fetched_page(data, url, _charset(content_type))
+        yield offset, Unread(f"{path}@{offset}", "fetched", data, url, _charset(content_type))
 
 
 def fetched_page(data: bytes, url: str | None, charset: str | None) -> Item:

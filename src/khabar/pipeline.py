@@ -7,8 +7,12 @@ store commits first, then the index, then the store records what the index holds
 holds out of the index for longer than the next writer's `catch_up`, and a re-run adds no
 duplicate. Commits are that rare because each one costs: a segment in each shard of the index,
 which tantivy merges again and again, and every page the transaction touched written again.
-The analysis of a large batch (most of the work) runs in worker processes, one per core; this
-process alone writes the store and the index. Reading the inputs is `khabar.inputs`.
+Reading each input (decoding a JSONL line, extracting a page) and analysing it, most of the
+work, run in worker processes, one per core (`analysed`), while this process alone stores,
+groups and indexes: it gives each new article its rowid, groups it under that rowid and then
+stores it once, groups and all. Finding the inputs is `khabar.inputs`. An input seen before is
+a duplicate only once it is read (its id is in its text): reading the same file again costs
+the workers' time, not the store's.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from khabar.group.features import Features, features
 from khabar.group.grouper import Grouper
 from khabar.index.documents import analysed_document
 from khabar.index.engine import IndexWriter
-from khabar.inputs import Failure, Item, Skipped, fetched_page
+from khabar.inputs import Failure, Item, Skipped, Unread
 from khabar.models import Article
 from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
@@ -110,11 +114,11 @@ class Ingester:
         self._conn = conn
         self._writer = writer
         self._grouper = grouper
-        self._batch: list[tuple[str, Article, Prepared | None]] = []
+        self._batch: list[tuple[str, Article | Unread, Prepared | None]] = []
         self._workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = pool
         self._own_pool = pool is None
-        self._started: tuple[list[tuple[int, Article]], set[int], Iterator] | None = None
+        self._started: Iterator[tuple[str, Item, Prepared | None]] | None = None
         self._commit_every = commit_every
         self._uncommitted: list[int] = []  # rowids indexed (or removed) since the last commit
         self.report = IngestReport()
@@ -123,13 +127,17 @@ class Ingester:
         """Index what the store holds but the index never committed (after a crash)."""
         done = 0
         for batch in store.unindexed(self._conn):
-            self._index(batch)
+            ungrouped = store.ungrouped(self._conn, [rowid for rowid, _ in batch]) if self._grouper else set()
+            results = self._analysed([article for _, article in batch], [rowid in ungrouped for rowid, _ in batch])
+            entries = [(r, article, prepared, None) for (r, article), (_, prepared) in zip(batch, results, strict=True)]
+            self._index(entries, stored=True)
             done += len(batch)
         return done
 
-    def add(self, source: str, item: Item, prepared: Prepared | None = None) -> None:
-        """Add an item; `prepared`: its index fields and features, when made already (by
-        `prepared_page`, in a worker, beside the extraction)."""
+    def add(self, source: str, item: Item | Unread, prepared: Prepared | None = None) -> None:
+        """Add an item, or an input's bytes for the workers to read (`khabar.inputs.Unread`);
+        `prepared`: its index fields and features, when made already (by `analysed`, in a
+        worker, beside the extraction)."""
         if isinstance(item, Failure):
             self.report.failed += 1
             self.report.errors.append(str(item))
@@ -137,40 +145,27 @@ class Ingester:
         if isinstance(item, Skipped):
             self.report.skipped += 1
             return
-        self._batch.append((source, in_tehran_time(item), prepared))
+        self._batch.append((source, item, prepared))
         if len(self._batch) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Store the batch, start its analysis, and group and index the batch before it.
+        """Start the batch's reading and analysis, and store, group and index the batch before it.
 
-        Pipelined: the workers analyse this batch while this process groups and indexes the one
-        stored before it (in the store's open transaction: see the module docstring).
+        Pipelined: the workers read and analyse this batch while this process stores, groups and
+        indexes the one before it (in the store's open transaction: see the module docstring).
         """
-        new: list[tuple[int, Article]] = []
-        ready: dict[int, Prepared] = {}
-        if self._batch:
-            self._begin()
-            for source, article, prepared in self._batch:
-                rowid = store.add_article(self._conn, article, source)
-                if rowid is None:
-                    self.report.duplicates += 1
-                else:
-                    new.append((rowid, article))
-                    if prepared is not None:
-                        ready[rowid] = prepared
-            self._batch.clear()
-            self.report.added += len(new)
-        started = self._start(new, ready) if new else None
+        started = self._start(self._batch) if self._batch else None
+        self._batch = []
         if self._started is not None:
-            self._finish(*self._started)
+            self._finish(self._started)
         self._started = started
 
     def close(self) -> None:
         """Store, group and index what is left, and commit it all."""
         self.flush()
         if self._started is not None:
-            self._finish(*self._started)
+            self._finish(self._started)
             self._started = None
         self._commit()
         self._shut_pool()
@@ -195,48 +190,74 @@ class Ingester:
         if not self._conn.in_transaction:
             self._conn.execute("BEGIN")
 
-    def _index(self, batch: list[tuple[int, Article]]) -> None:
-        if batch:
-            self._finish(*self._start(batch))
-
     def _start(
-        self, batch: list[tuple[int, Article]], ready: dict[int, Prepared] | None = None
-    ) -> tuple[list[tuple[int, Article]], set[int], Iterator]:
-        ungrouped = store.ungrouped(self._conn, [rowid for rowid, _ in batch]) if self._grouper else set()
-        if ready and len(ready) == len(batch):
-            results = (
-                ({**ready[rowid][0], "doc": rowid}, ready[rowid][1] if rowid in ungrouped else None)
-                for rowid, _ in batch
-            )
-            return batch, ungrouped, results
-        return batch, ungrouped, self._prepared(batch, ungrouped)
+        self, batch: list[tuple[str, Article | Unread, Prepared | None]]
+    ) -> Iterator[tuple[str, Item, Prepared | None]]:
+        """The batch's items with their analysis, in batch order, as the workers make them."""
+        if all(prepared is not None for _, _, prepared in batch):
+            return iter(batch)  # (only articles come prepared: the crawler's)
+        results = self._analysed([found for _, found, _ in batch], [True] * len(batch))
+        return ((source, *result) for (source, _, _), result in zip(batch, results, strict=True))
 
-    def _finish(self, batch: list[tuple[int, Article]], ungrouped: set[int], results: Iterator) -> None:
-        """Group (what is new to grouping) and index one batch; commit when COMMIT_EVERY
-        articles wait."""
+    def _finish(self, results: Iterator[tuple[str, Item, Prepared | None]]) -> None:
+        """Store, group and index a batch's new articles (an article stored already is a
+        duplicate); each is given its rowid first, to be grouped under it and then stored once,
+        with its groups."""
+        self._begin()
+        found: list[tuple[str, Article, Prepared]] = []
+        for source, item, prepared in results:
+            if isinstance(item, Failure):
+                self.report.failed += 1
+                self.report.errors.append(str(item))
+            elif isinstance(item, Skipped):
+                self.report.skipped += 1
+            else:
+                assert prepared is not None
+                found.append((source, item, prepared))
+        stored = store.stored_ids(self._conn, [article.id for _, article, _ in found])
+        rowid = store.next_rowid(self._conn)
+        new: list[tuple[int, Article, Prepared, str | None]] = []
+        for source, article, prepared in found:
+            if article.id in stored:
+                self.report.duplicates += 1
+                continue
+            stored.add(article.id)
+            new.append((rowid, article, prepared, source))
+            rowid += 1
+        self.report.added += len(new)
+        self._index(new, stored=False)
+
+    def _index(self, batch: list[tuple[int, Article, Prepared, str | None]], *, stored: bool) -> None:
+        """Group what has features (what is new to grouping) and index it; store the articles
+        with their groups, unless they are `stored` already (then their groups, when new);
+        commit when COMMIT_EVERY articles wait."""
         demoted: list[int] = []
-        prepared = list(results)
-        if self._grouper and ungrouped:
-            self._grouper.start_batch([found for _, found in prepared if found is not None])
-            self._begin()
-        for (rowid, article), (fields, found) in zip(batch, prepared, strict=True):
+        grouping = self._grouper is not None and any(found is not None for _, _, (_, found), _ in batch)
+        if grouping:
+            self._grouper.start_batch([found for _, _, (_, found), _ in batch if found is not None])
+        self._begin()
+        for rowid, article, (fields, found), source in batch:
+            fields["doc"] = rowid
             duplicate_of = article.duplicate_of
+            groups = None
             if found is not None and self._grouper is not None:
                 assignment = self._grouper.assign(rowid, article, found)
-                store.set_groups(
-                    self._conn, rowid, assignment.story_id, assignment.duplicate_of, list(assignment.entities)
-                )
+                groups = (assignment.story_id, assignment.duplicate_of, list(assignment.entities))
                 duplicate_of = assignment.duplicate_of
                 demoted += assignment.demoted
+            if not stored:
+                store.add_article(self._conn, article, source, rowid=rowid, groups=groups)
+            elif groups:
+                store.set_groups(self._conn, rowid, *groups)
             if duplicate_of is None:
                 self._writer.add(fields)
             else:  # a copy is not indexed: search finds its original, and shows it beside
                 self._writer.remove(rowid)
-        if self._grouper and ungrouped:
+        if grouping:
             self._grouper.end_batch()
         for rowid in demoted:  # earlier originals that became copies (the store marked them unindexed)
             self._writer.remove(rowid)
-        self._uncommitted += [rowid for rowid, _ in batch] + demoted
+        self._uncommitted += [rowid for rowid, _, _, _ in batch] + demoted
         if len(self._uncommitted) >= self._commit_every:
             self._commit()
 
@@ -252,18 +273,13 @@ class Ingester:
         if self._grouper is not None:
             self._grouper.committed()
 
-    def _prepared(
-        self, batch: list[tuple[int, Article]], ungrouped: set[int]
-    ) -> Iterator[tuple[dict[str, str | int], Features | None]]:
-        """Index fields and (for articles not grouped yet) grouping features, in batch order:
-        made in worker processes when the batch is large."""
-        wanted = [rowid in ungrouped for rowid, _ in batch]
-        if len(batch) < PARALLEL_MIN or (self._workers < 2 and self._pool is None):
-            return (prepare(rowid, article, g) for (rowid, article), g in zip(batch, wanted, strict=True))
+    def _analysed(self, found: list[Article | Unread], group: list[bool]) -> Iterator[tuple[Item, Prepared | None]]:
+        """`analysed` of each input, in order: in worker processes when there are many."""
+        if len(found) < PARALLEL_MIN or (self._workers < 2 and self._pool is None):
+            return map(analysed, found, group)
         if self._pool is None:
             self._pool = worker_pool(self._workers)
-        rowids, articles = zip(*batch, strict=True)
-        return self._pool.map(prepare, rowids, articles, wanted, chunksize=16)
+        return self._pool.map(analysed, found, group, chunksize=16)
 
 
 def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | int], Features | None]:
@@ -275,12 +291,13 @@ def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | 
     return fields, features(article, [t for t in title if t != GAP], [t for t in lead + body if t != GAP])
 
 
-def prepared_page(data: bytes, url: str | None, charset: str | None) -> tuple[Item, Prepared | None]:
-    """A fetched page's article (`khabar.inputs.fetched_page`) with its index fields and
-    grouping features, all made where the page is read: the crawl's workers do every step of
-    the analysis, and the one writing process only stores, groups and indexes."""
-    item = fetched_page(data, url, charset)
+def analysed(found: Article | Unread, group: bool = True) -> tuple[Item, Prepared | None]:
+    """(The work of a worker process.) The article of an input, read from its bytes when it is
+    not yet, with its index fields and, when `group`, its grouping features; or why there is no
+    article. The ingest's and the crawl's workers do every step of the reading and the analysis,
+    and the one writing process only stores, groups and indexes (it sets the store's rowid)."""
+    item = found.read() if isinstance(found, Unread) else found
     if not isinstance(item, Article):
         return item, None
     item = in_tehran_time(item)
-    return item, prepare(0, item, True)  # the store's rowid is set when it is stored
+    return item, prepare(0, item, group)

@@ -35,7 +35,7 @@ from khabar.group.entities import name_key
 from khabar.group.grouper import Grouper
 from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and the web layer
 from khabar.index.engine import SearchIndex
-from khabar.inputs import read_inputs, read_page
+from khabar.inputs import read_page, scan_inputs
 from khabar.models import Article, Copy, Hit, SearchResult, Story
 from khabar.pipeline import Ingester, IngestReport
 from khabar.text.dates import TEHRAN, parse_user_date
@@ -88,7 +88,7 @@ class Khabar:
             ingester = Ingester(self.conn, writer, grouper=self._grouper())
             try:
                 ingester.catch_up()
-                for source, item in read_inputs(paths):
+                for source, item in scan_inputs(paths):
                     ingester.add(source, item)
                     if progress:
                         progress(ingester.report)

@@ -36,9 +36,9 @@ from khabar.errors import ExtractError, StoreError
 from khabar.extract.feeds import read_feed, read_sitemap
 from khabar.group.grouper import Grouper
 from khabar.index.engine import SearchIndex
-from khabar.inputs import Failure, Item, Skipped
+from khabar.inputs import Failure, Item, Skipped, Unread
 from khabar.models import Article, normalize_url
-from khabar.pipeline import Ingester, Prepared, prepared_page, worker_pool
+from khabar.pipeline import Ingester, Prepared, analysed, worker_pool
 from khabar.store import crawl as state
 from khabar.store.archive import WarcArchive, warc_records
 
@@ -402,9 +402,10 @@ class Crawler:
 
 def _read_page(fetched: Fetched) -> tuple[bytes, Item, Prepared | None]:
     """In a worker process: an article page's WARC records, and its article analysed for the
-    index and for grouping (`khabar.pipeline.prepared_page`). The crawl process, which runs the
+    index and for grouping (`khabar.pipeline.analysed`). The crawl process, which runs the
     fetching, the store and the index, is the busiest; all pure work on a page is done here."""
-    return (_records_of(fetched), *prepared_page(fetched.body, fetched.final_url, fetched.charset))
+    page = Unread(fetched.final_url, "fetched", fetched.body, fetched.final_url, fetched.charset)
+    return (_records_of(fetched), *analysed(page))
 
 
 def _records_of(fetched: Fetched) -> bytes:

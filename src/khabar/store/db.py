@@ -98,15 +98,26 @@ def _upgrade_from_1(conn: sqlite3.Connection) -> None:
     groups.upgrade_from_1(conn)
 
 
-def add_article(conn: sqlite3.Connection, article: Article, source: str | None = None) -> int | None:
+def add_article(
+    conn: sqlite3.Connection,
+    article: Article,
+    source: str | None = None,
+    *,
+    rowid: int | None = None,
+    groups: tuple[str, str | None, list[str]] | None = None,
+) -> int | None:
     """Store `article` unless an article with its id is there, as not yet indexed; return its new
-    rowid, or None."""
+    rowid, or None. `rowid`: the one to give it (the ingest's, which grouped it under that rowid
+    first: `next_rowid`); `groups`: (story id, original or None, entities) from the grouping
+    stage, else the article's own."""
     published = article.published
+    story_id, duplicate_of, entities = groups or (article.story_id, article.duplicate_of, list(article.entities))
     cur = conn.execute(
-        "INSERT OR IGNORE INTO articles (id, url, title, lead, body, published, published_ts, agency,"
+        "INSERT OR IGNORE INTO articles (rowid, id, url, title, lead, body, published, published_ts, agency,"
         " site, cites, news_code, story_id, duplicate_of, entities, source, added_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
+            rowid,
             article.id,
             article.url,
             article.title,
@@ -118,9 +129,9 @@ def add_article(conn: sqlite3.Connection, article: Article, source: str | None =
             article.site,
             json.dumps(list(article.cites), ensure_ascii=False),
             article.news_code,
-            article.story_id,
-            article.duplicate_of,
-            json.dumps(list(article.entities), ensure_ascii=False),
+            story_id,
+            duplicate_of,
+            json.dumps(entities, ensure_ascii=False),
             source,
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         ),
@@ -129,6 +140,22 @@ def add_article(conn: sqlite3.Connection, article: Article, source: str | None =
         return None
     conn.execute("INSERT INTO unindexed VALUES (?)", (cur.lastrowid,))
     return cur.lastrowid
+
+
+def stored_ids(conn: sqlite3.Connection, article_ids: Iterable[str]) -> set[str]:
+    """Which of these article ids the store holds."""
+    found: set[str] = set()
+    wanted = list(article_ids)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+    return found
+
+
+def next_rowid(conn: sqlite3.Connection) -> int:
+    """The rowid the next article stored gets (in the writer's transaction)."""
+    return conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM articles").fetchone()[0]
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
