@@ -157,3 +157,42 @@ def test_story_and_subject_through_the_command_line_and_the_web(tmp_path: Path) 
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_an_article_is_compared_with_the_latest_originals_of_a_crowded_bucket(tmp_path: Path) -> None:
+    """A bucket that many originals share marks a passage they all hold, not a copy: an article
+    is compared with its BUCKET_LATEST latest originals only, so a copy of the latest is found
+    and a copy of the first, sharing nothing else with it, is not."""
+    import numpy as np
+
+    from khabar import store
+    from khabar.group.features import NUM_PERM, Features
+    from khabar.group.grouper import BUCKET_LATEST, Grouper
+    from khabar.models import Article
+
+    conn = store.connect(tmp_path / "k.db")
+    grouper = Grouper(conn, lambda term: 0, lambda: 0)
+    shared = 12345  # the crowded bucket's key
+
+    def signature(seed: int) -> bytes:
+        return np.random.default_rng(seed).integers(0, 2**32, NUM_PERM, dtype=np.uint64).tobytes()
+
+    def group(batch: list[tuple[int, int, int]]) -> list[str | None]:
+        """(rowid, signature seed, own band key) of each article → what each is a copy of."""
+        found = [(rowid, Features(signature(seed), {}, (), 100, (shared, own))) for rowid, seed, own in batch]
+        conn.execute("BEGIN")
+        grouper.start_batch([f for _, f in found])
+        copies = []
+        for rowid, f in found:
+            article = Article(title=f"خبر {rowid}", body="متن", url=f"https://a.ir/{rowid}")
+            assignment = grouper.assign(rowid, article, f)
+            store.add_article(conn, article, rowid=rowid, groups=(assignment.story_id, assignment.duplicate_of, []))
+            copies.append(assignment.duplicate_of)
+        grouper.end_batch()
+        conn.execute("COMMIT")
+        return copies
+
+    originals = BUCKET_LATEST + 4
+    assert group([(r, r, 1000 + r) for r in range(1, originals + 1)]) == [None] * originals
+    copies = group([(originals + 1, originals, 5000), (originals + 2, 1, 5001)])
+    assert copies == [Article(title="", body="", url=f"https://a.ir/{originals}").id, None]

@@ -40,6 +40,7 @@ LOOKUP_ENTITIES = 4
 CENTROID_TERMS = 60
 SUBJECT_SHARED = 2
 NAMED_KINDS = ("person", "name")
+BUCKET_LATEST = 16  # a bucket's latest originals, the ones an article is compared with (`start_batch`)
 STORY_MEMORY = 100_000  # decoded stories kept between batches
 LOOKUP_MEMORY = 200_000  # terms and entities whose latest stories are kept between batches
 
@@ -88,12 +89,17 @@ class Grouper:
         """Read the index's counts once for this batch, and count the batch's own terms beside
         them, and those of the batches not committed yet (the first batch into an empty index has
         nothing else to tell rare from common); read the buckets the batch's articles fall in,
-        and the signatures in them."""
+        and the signatures in them. A bucket of many originals marks a passage they share (a
+        standard closing paragraph, a template), not a copy: only its BUCKET_LATEST latest are
+        compared (a copy shares several buckets with its original, most of them small). At a
+        million bench articles, reading the signatures of every member was the grouping's
+        largest cost."""
         self._uncommitted.update(t for f in batch for t in f.terms)
         self._uncommitted_articles += len(batch)
         self._count = self._total() + self._uncommitted_articles
         self._idf = {}
-        self._buckets = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})
+        found = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})
+        self._buckets = {key: rowids[-BUCKET_LATEST:] for key, rowids in found.items()}
         self._signatures = groups.signatures(self.conn, {r for rowids in self._buckets.values() for r in rowids})
 
     def end_batch(self) -> None:
