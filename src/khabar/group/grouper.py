@@ -297,7 +297,7 @@ class Grouper:
         """Terms weighted by count × rarity (inverse document frequency, see IDF_DRIFT), as a
         unit vector."""
         idf = self._idf
-        for term in terms.keys() - idf.keys():
+        for term in [t for t in terms if t not in idf]:  # (not a set difference: that walks all of idf)
             idf[term] = math.log(1 + max(self._count, 1) / (1 + self.frequency(term)))
         weights = {t: c * idf[t] for t, c in terms.items()}
         norm = math.hypot(*weights.values()) or 1.0
