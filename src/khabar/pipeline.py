@@ -21,7 +21,6 @@ import ctypes
 import multiprocessing
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +33,7 @@ from khabar.index.documents import analysed_document
 from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped, Unread
 from khabar.models import Article
+from khabar.store.sqlite import Connection
 from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
 
@@ -102,7 +102,7 @@ class Ingester:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         writer: IndexWriter,
         workers: int | None = None,
         grouper: Grouper | None = None,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -38,6 +37,7 @@ from khabar.index.engine import SearchIndex
 from khabar.inputs import read_page, scan_inputs
 from khabar.models import Article, Copy, Hit, SearchResult, Story
 from khabar.pipeline import Ingester, IngestReport
+from khabar.store.sqlite import Connection
 from khabar.text.dates import TEHRAN, parse_user_date
 from khabar.text.highlight import snippet
 
@@ -56,12 +56,12 @@ class Khabar:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self._conn: sqlite3.Connection | None = None
+        self._conn: Connection | None = None
         self._index: SearchIndex | None = None
         self._results: OrderedDict[tuple, tuple[float, SearchResult]] = OrderedDict()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         if self._conn is None:
             self._conn = store.connect(self.data_dir / "khabar.db")
         return self._conn

@@ -19,7 +19,6 @@ import contextlib
 import itertools
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from khabar.models import Article, normalize_url
 from khabar.pipeline import Ingester, Prepared, analysed, worker_pool
 from khabar.store import crawl as state
 from khabar.store.archive import WarcArchive, warc_records
+from khabar.store.sqlite import Connection
 
 log = logging.getLogger("khabar.crawl")
 
@@ -85,7 +85,7 @@ class Crawler:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         index: SearchIndex,
         archive_dir: Path,
         sources: Sequence[Source],

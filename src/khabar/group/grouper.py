@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from khabar import store
 from khabar.group.features import Features, similarities
 from khabar.models import Article
 from khabar.store import groups
+from khabar.store.sqlite import Connection
 
 DUPLICATE_AT = 0.6  # estimated Jaccard of the sampled character grams
 CONTAINED_AT = 0.8  # or this share of the shorter text's grams inside the longer one's
@@ -70,7 +70,7 @@ class Grouper:
     it saves is ingest speed.
     """
 
-    def __init__(self, conn: sqlite3.Connection, frequency: Callable[[str], int], total: Callable[[], int]) -> None:
+    def __init__(self, conn: Connection, frequency: Callable[[str], int], total: Callable[[], int]) -> None:
         self.conn = conn
         self._frequency = frequency
         self._total = total

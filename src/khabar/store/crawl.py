@@ -5,10 +5,11 @@ restart or a `kill -9` and never fetches a stored article twice."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from khabar.store.sqlite import Connection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fetch_state (
@@ -48,7 +49,7 @@ class FetchState:
     failures: int
 
 
-def fetch_state(conn: sqlite3.Connection, url: str) -> FetchState | None:
+def fetch_state(conn: Connection, url: str) -> FetchState | None:
     row = conn.execute(
         "SELECT url, etag, last_modified, body, next_due, interval, failures FROM fetch_state WHERE url = ?", (url,)
     ).fetchone()
@@ -56,7 +57,7 @@ def fetch_state(conn: sqlite3.Connection, url: str) -> FetchState | None:
 
 
 def record_fetch(
-    conn: sqlite3.Connection,
+    conn: Connection,
     url: str,
     *,
     source: str,
@@ -88,7 +89,7 @@ def record_fetch(
     )
 
 
-def add_to_frontier(conn: sqlite3.Connection, source: str, urls: Iterable[str]) -> int:
+def add_to_frontier(conn: Connection, source: str, urls: Iterable[str]) -> int:
     """Queue article addresses not seen before; returns how many were new."""
     now = time.time()
     conn.execute("BEGIN")
@@ -99,7 +100,7 @@ def add_to_frontier(conn: sqlite3.Connection, source: str, urls: Iterable[str]) 
     return cur.rowcount
 
 
-def pending(conn: sqlite3.Connection, limit: int, sources: Iterable[str] | None = None) -> list[tuple[str, str]]:
+def pending(conn: Connection, limit: int, sources: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(url, source) of addresses still to fetch, oldest found first."""
     wanted = list(sources) if sources is not None else None
     if wanted is None:
@@ -116,7 +117,7 @@ def pending(conn: sqlite3.Connection, limit: int, sources: Iterable[str] | None 
     return rows.fetchall()
 
 
-def finish(conn: sqlite3.Connection, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
+def finish(conn: Connection, outcomes: Iterable[tuple[str, str, str | None]]) -> None:
     """Record (url, state, error) for fetched addresses: done, failed or skipped."""
     conn.execute("BEGIN")
     conn.executemany(
@@ -126,12 +127,12 @@ def finish(conn: sqlite3.Connection, outcomes: Iterable[tuple[str, str, str | No
     conn.execute("COMMIT")
 
 
-def requeue_deferred(conn: sqlite3.Connection) -> None:
+def requeue_deferred(conn: Connection) -> None:
     """Addresses put off in the last crawl (their site's robots.txt could not be read) are due."""
     conn.execute("UPDATE frontier SET state = 'pending' WHERE state = 'deferred'")
 
 
-def source_status(conn: sqlite3.Connection) -> dict[str, dict]:
+def source_status(conn: Connection) -> dict[str, dict]:
     """Per source: its feeds' and sitemaps' last fetch (time, status, error) and its frontier
     counts, for the sources page and the log."""
     found: dict[str, dict] = {}

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from khabar.errors import StoreError
 from khabar.models import Article
-from khabar.store import crawl, groups
+from khabar.store import crawl, groups, sqlite
+from khabar.store.sqlite import Connection
 
 SCHEMA_VERSION = 2  # 2: `unindexed` apart from the articles, band buckets clustered (`_upgrade_from_1`)
-_MMAP_BYTES = 1 << 40  # as much as SQLite maps (its build caps it: 2 GB for Python's sqlite3 here)
+_MMAP_BYTES = 1 << 40  # the whole file, whatever its size (the most this SQLite maps: see `sqlite`)
 # SQLite's page cache, KiB: with reads mapped, it holds what a write transaction changed. The
 # ingest writes 10,000 articles (`pipeline.COMMIT_EVERY`) in one; at the default 2 MB their
 # pages spilled into the WAL in the middle of it, and every later read had to look there.
@@ -57,13 +57,13 @@ _COLUMNS = (
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> Connection:
     """Open (creating if needed) the store at `path`. The connection may be handed to another
     thread (the crawler stores in a thread of its own), never used by two at once: its users
     take turns (see `Crawler._store`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn = sqlite.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         # Reads through the page cache, not a copy per page into SQLite's own small cache: the
@@ -82,12 +82,12 @@ def connect(path: Path) -> sqlite3.Connection:
                 _upgrade_from_1(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
-    except sqlite3.DatabaseError as e:
+    except sqlite.DatabaseError as e:
         raise StoreError(f"cannot open the store {path}: {e}") from None
     return conn
 
 
-def _upgrade_from_1(conn: sqlite3.Connection) -> None:
+def _upgrade_from_1(conn: Connection) -> None:
     """Store schema 1 → 2 (in the caller's transaction): what the index has not committed moves
     from a column of the articles to `unindexed`; the band buckets move (`groups`)."""
     columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
@@ -99,7 +99,7 @@ def _upgrade_from_1(conn: sqlite3.Connection) -> None:
 
 
 def add_article(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article: Article,
     source: str | None = None,
     *,
@@ -142,7 +142,7 @@ def add_article(
     return cur.lastrowid
 
 
-def stored_ids(conn: sqlite3.Connection, article_ids: Iterable[str]) -> set[str]:
+def stored_ids(conn: Connection, article_ids: Iterable[str]) -> set[str]:
     """Which of these article ids the store holds."""
     found: set[str] = set()
     wanted = list(article_ids)
@@ -153,17 +153,17 @@ def stored_ids(conn: sqlite3.Connection, article_ids: Iterable[str]) -> set[str]
     return found
 
 
-def next_rowid(conn: sqlite3.Connection) -> int:
+def next_rowid(conn: Connection) -> int:
     """The rowid the next article stored gets (in the writer's transaction)."""
     return conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM articles").fetchone()[0]
 
 
-def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+def get_article(conn: Connection, article_id: str) -> Article | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
     return _article(row)[1] if row else None
 
 
-def articles_by_rowid(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, Article]:
+def articles_by_rowid(conn: Connection, rowids: Iterable[int]) -> dict[int, Article]:
     """The articles with these rowids (missing ones are left out)."""
     wanted = list(rowids)
     if not wanted:
@@ -173,7 +173,7 @@ def articles_by_rowid(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[i
     return dict(_article(row) for row in rows)
 
 
-def unindexed(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[list[tuple[int, Article]]]:
+def unindexed(conn: Connection, batch: int = 1000) -> Iterator[list[tuple[int, Article]]]:
     """Batches of (rowid, article) that the index has not committed yet, oldest first."""
     last = 0
     while True:
@@ -187,24 +187,24 @@ def unindexed(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[list[tupl
         yield [_article(row) for row in rows]
 
 
-def mark_indexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
+def mark_indexed(conn: Connection, rowids: Iterable[int]) -> None:
     """Record that the index has committed these articles."""
     conn.execute("BEGIN")
     conn.executemany("DELETE FROM unindexed WHERE rowid = ?", ((r,) for r in rowids))
     conn.execute("COMMIT")
 
 
-def mark_unindexed(conn: sqlite3.Connection, rowids: Iterable[int]) -> None:
+def mark_unindexed(conn: Connection, rowids: Iterable[int]) -> None:
     """These articles' documents are to change (in the caller's transaction)."""
     conn.executemany("INSERT OR IGNORE INTO unindexed VALUES (?)", ((r,) for r in rowids))
 
 
-def mark_all_unindexed(conn: sqlite3.Connection) -> None:
+def mark_all_unindexed(conn: Connection) -> None:
     """Every article is to be indexed again (the index is being rebuilt)."""
     conn.execute("INSERT OR IGNORE INTO unindexed SELECT rowid FROM articles")
 
 
-def latest_articles(conn: sqlite3.Connection, limit: int) -> list[Article]:
+def latest_articles(conn: Connection, limit: int) -> list[Article]:
     """The `limit` most recently published articles, then (when too few have a publish time) the
     latest added without one. Originals only: copies stand behind them."""
     rows = conn.execute(
@@ -221,7 +221,7 @@ def latest_articles(conn: sqlite3.Connection, limit: int) -> list[Article]:
     return [_article(row)[1] for row in rows]
 
 
-def story_articles(conn: sqlite3.Connection, story_id: str) -> list[Article]:
+def story_articles(conn: Connection, story_id: str) -> list[Article]:
     """Every article of a story in publish order. An article that no story holds yet is a story
     of its own, under its own id."""
     rows = conn.execute(
@@ -235,7 +235,7 @@ def story_articles(conn: sqlite3.Connection, story_id: str) -> list[Article]:
 CopyLink = tuple[str, str | None, str | None]  # id, url, agency (or site)
 
 
-def copy_links(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[CopyLink]]:
+def copy_links(conn: Connection, article_ids: Iterable[str]) -> dict[str, list[CopyLink]]:
     """(id, url, agency or site) of each of these articles' copies: what a search hit lists,
     without reading their texts."""
     wanted = list(article_ids)
@@ -253,7 +253,7 @@ def copy_links(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str
     return found
 
 
-def copies_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, list[Article]]:
+def copies_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, list[Article]]:
     """Other sources' copies of each of these articles (`duplicate_of` points at the original)."""
     wanted = list(article_ids)
     if not wanted:
@@ -269,7 +269,7 @@ def copies_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str,
     return found
 
 
-def ungrouped(conn: sqlite3.Connection, rowids: list[int]) -> set[int]:
+def ungrouped(conn: Connection, rowids: list[int]) -> set[int]:
     """Which of these articles the grouping stage has not seen yet."""
     if not rowids:
         return set()
@@ -278,16 +278,14 @@ def ungrouped(conn: sqlite3.Connection, rowids: list[int]) -> set[int]:
     return set(rowids) - seen
 
 
-def set_groups(
-    conn: sqlite3.Connection, rowid: int, story_id: str, duplicate_of: str | None, entities: list[str]
-) -> None:
+def set_groups(conn: Connection, rowid: int, story_id: str, duplicate_of: str | None, entities: list[str]) -> None:
     conn.execute(
         "UPDATE articles SET story_id = ?, duplicate_of = ?, entities = ? WHERE rowid = ?",
         (story_id, duplicate_of, json.dumps(entities, ensure_ascii=False), rowid),
     )
 
 
-def count_articles(conn: sqlite3.Connection) -> int:
+def count_articles(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 

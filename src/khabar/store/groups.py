@@ -5,9 +5,10 @@ their terms and entities, and the subject each story belongs to."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from khabar.store.sqlite import Connection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
@@ -53,7 +54,7 @@ class StoryRow:
     entities: dict[str, int]
 
 
-def upgrade_from_1(conn: sqlite3.Connection) -> None:
+def upgrade_from_1(conn: Connection) -> None:
     """Store schema 1 → 2 (in the caller's transaction): the band buckets move from a table with
     an index on the key (a lookup read the index, then the table) to `lsh_bands`, clustered by
     key (half the time a lookup)."""
@@ -63,14 +64,14 @@ def upgrade_from_1(conn: sqlite3.Connection) -> None:
 
 
 def add_signatures(
-    conn: sqlite3.Connection, signatures: Iterable[tuple[int, bytes, int]], buckets: Iterable[tuple[int, int]]
+    conn: Connection, signatures: Iterable[tuple[int, bytes, int]], buckets: Iterable[tuple[int, int]]
 ) -> None:
     """Store (rowid, signature, size) rows and the (band key, rowid) rows that find them."""
     conn.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", signatures)
     conn.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?)", buckets)
 
 
-def buckets(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, list[int]]:
+def buckets(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     """band key → the rowids in its bucket, for these keys (looked up all at once: a batch's)."""
     found: dict[int, list[int]] = {}
     for chunk in _chunks(list(keys)):
@@ -80,7 +81,7 @@ def buckets(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, list[int
     return found
 
 
-def signatures(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[bytes, int]]:
+def signatures(conn: Connection, rowids: Iterable[int]) -> dict[int, tuple[bytes, int]]:
     """rowid → (signature, size) of these articles."""
     found: dict[int, tuple[bytes, int]] = {}
     for chunk in _chunks(list(rowids)):
@@ -90,14 +91,14 @@ def signatures(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tup
     return found
 
 
-def story(conn: sqlite3.Connection, story_id: str) -> StoryRow | None:
+def story(conn: Connection, story_id: str) -> StoryRow | None:
     row = conn.execute(
         "SELECT id, subject_id, first_ts, last_ts, size, centroid, entities FROM stories WHERE id = ?", (story_id,)
     ).fetchone()
     return _story(row) if row else None
 
 
-def latest_stories(conn: sqlite3.Connection, kind: str, value: str) -> list[str]:
+def latest_stories(conn: Connection, kind: str, value: str) -> list[str]:
     """The stories of the RECENT_PER_TERM latest lookup rows of a term (`kind` "term") or an
     entity key ("entity"), newest first; a story may come twice. Only the latest are read, so
     the cost stays flat as the store grows (an event's story is among the latest to use its words)."""
@@ -108,7 +109,7 @@ def latest_stories(conn: sqlite3.Connection, kind: str, value: str) -> list[str]
     return [r[0] for r in rows]
 
 
-def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
+def save_story(conn: Connection, s: StoryRow) -> None:
     """Write a story (its lookup rows go in with `index_stories` as it gains terms; terms it no
     longer ranks high keep leading to it: a candidate too many costs one comparison)."""
     conn.execute(
@@ -125,18 +126,18 @@ def save_story(conn: sqlite3.Connection, s: StoryRow) -> None:
     )
 
 
-def index_stories(conn: sqlite3.Connection, rows: list[tuple[str, str, str]]) -> None:
+def index_stories(conn: Connection, rows: list[tuple[str, str, str]]) -> None:
     """Lookup rows of stories, oldest first: (kind, value, story id), where a term (`kind` "term")
     or an entity key ("entity") leads to the story."""
     for kind, (table, _) in _LOOKUPS.items():
         conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", [(v, story) for k, v, story in rows if k == kind])
 
 
-def merge_subjects(conn: sqlite3.Connection, keep: str, gone: Iterable[str]) -> None:
+def merge_subjects(conn: Connection, keep: str, gone: Iterable[str]) -> None:
     conn.executemany("UPDATE stories SET subject_id = ? WHERE subject_id = ?", ((keep, g) for g in gone if g != keep))
 
 
-def subject_stories(conn: sqlite3.Connection, subject_id: str) -> list[str]:
+def subject_stories(conn: Connection, subject_id: str) -> list[str]:
     """The stories of a subject thread, oldest first."""
     rows = conn.execute(
         "SELECT id FROM stories WHERE subject_id = ? ORDER BY first_ts IS NULL, first_ts, id", (subject_id,)
@@ -144,7 +145,7 @@ def subject_stories(conn: sqlite3.Connection, subject_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def subject_of(conn: sqlite3.Connection, story_id: str) -> str | None:
+def subject_of(conn: Connection, story_id: str) -> str | None:
     row = conn.execute("SELECT subject_id FROM stories WHERE id = ?", (story_id,)).fetchone()
     return row[0] if row else None
 
