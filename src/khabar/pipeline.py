@@ -250,7 +250,7 @@ class Ingester:
             elif groups:
                 store.set_groups(self._conn, rowid, *groups)
             if duplicate_of is None:
-                self._writer.add(fields)
+                self._writer.add(fields, new=not stored)
             else:  # a copy is not indexed: search finds its original, and shows it beside
                 self._writer.remove(rowid)
         if grouping:

@@ -312,10 +312,12 @@ class IndexWriter:
     def __init__(self, writers: list[tantivy.IndexWriter]) -> None:
         self._writers = writers
 
-    def add(self, fields: dict[str, str | int]) -> None:
-        """Add (or replace) an article's document, made by `document_fields`."""
+    def add(self, fields: dict[str, str | int], *, new: bool = False) -> None:
+        """Add (or replace) an article's document, made by `document_fields`; `new`: the article
+        was never indexed (just stored), so there is nothing to replace and no delete to queue."""
         writer = self._shard(int(fields["doc"]))
-        writer.delete_documents_by_term("doc", fields["doc"])  # `doc` is i64, as Python ints become
+        if not new:
+            writer.delete_documents_by_term("doc", fields["doc"])  # `doc` is i64, as Python ints become
         writer.add_document(article_document(fields))
 
     def remove(self, rowid: int) -> None:
