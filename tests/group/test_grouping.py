@@ -70,17 +70,20 @@ def test_a_republished_copy_is_one_hit_with_its_sources(tmp_path: Path) -> None:
     assert stored_copy.duplicate_of == hit.id and stored_copy.story_id == kh.article(hit.id).story_id
 
 
+# One article published twice: at noon by one site, at nine by another, which is found later.
+LATE = {
+    "url": "https://late.ir/1",
+    "title": "دیدار در آنکارا",
+    "body": BODY.replace("\\n", "\n"),
+    "published": dt.datetime(2026, 11, 20, 12, tzinfo=TEHRAN).isoformat(),
+}
+EARLY = {**LATE, "url": "https://early.ir/1", "published": dt.datetime(2026, 11, 20, 9, tzinfo=TEHRAN).isoformat()}
+
+
 def test_an_earlier_copy_found_later_becomes_the_original(tmp_path: Path) -> None:
-    late = {
-        "url": "https://late.ir/1",
-        "title": "دیدار در آنکارا",
-        "body": BODY.replace("\\n", "\n"),
-        "published": dt.datetime(2026, 11, 20, 12, tzinfo=TEHRAN).isoformat(),
-    }
-    early = {**late, "url": "https://early.ir/1", "published": dt.datetime(2026, 11, 20, 9, tzinfo=TEHRAN).isoformat()}
     kh = Khabar(tmp_path / "data")
-    kh.ingest([write(tmp_path / "a.jsonl", [late])])
-    kh.ingest([write(tmp_path / "b.jsonl", [early])])
+    kh.ingest([write(tmp_path / "a.jsonl", [LATE])])
+    kh.ingest([write(tmp_path / "b.jsonl", [EARLY])])
     (hit,) = kh.search("دیدار آنکارا").hits
     assert hit.url == "https://early.ir/1" and [c.url for c in hit.copies] == ["https://late.ir/1"]
 
@@ -92,15 +95,8 @@ def test_a_crash_before_the_index_lets_a_demoted_original_go_is_repaired(tmp_pat
     import subprocess
     import sys
 
-    late = {
-        "url": "https://late.ir/1",
-        "title": "دیدار در آنکارا",
-        "body": BODY.replace("\\n", "\n"),
-        "published": dt.datetime(2026, 11, 20, 12, tzinfo=TEHRAN).isoformat(),
-    }
-    early = {**late, "url": "https://early.ir/1", "published": dt.datetime(2026, 11, 20, 9, tzinfo=TEHRAN).isoformat()}
     data = tmp_path / "data"
-    Khabar(data).ingest([write(tmp_path / "a.jsonl", [late])])
+    Khabar(data).ingest([write(tmp_path / "a.jsonl", [LATE])])
     crash = f"""
 import os
 from pathlib import Path
@@ -111,7 +107,7 @@ from khabar.service import Khabar
 kh = Khabar(Path({str(data)!r}))
 with kh.index.writer() as writer:
     ingester = Ingester(kh.conn, writer, grouper=Grouper(kh.conn, kh.index.frequency, kh.index.document_count))
-    for source, item in read_inputs([Path({str(write(tmp_path / "b.jsonl", [early]))!r})]):
+    for source, item in read_inputs([Path({str(write(tmp_path / "b.jsonl", [EARLY]))!r})]):
         ingester.add(source, item)
     ingester.flush()
     ingester.flush()  # stored, grouped and given to the index
