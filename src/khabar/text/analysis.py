@@ -306,7 +306,7 @@ def positioned_terms(text: str) -> tuple[list[str], list[str]]:
     words: list[str] = []
     glued: list[str] = []
     append = words.append
-    one_token, chunks, affixes, prefixes, glue_of = _ONE_TOKEN, _CHUNKS, _AFFIXES, _PREFIXES, _glue
+    one_token, chunks, affixes, prefixes = _ONE_TOKEN, _CHUNKS, _AFFIXES, _PREFIXES
     pending = False  # characters other than space since the last token
     seen = False  # a token that gave no term came before (else `words` tells)
     last_word: str | None = None
@@ -315,14 +315,13 @@ def positioned_terms(text: str) -> tuple[list[str], list[str]]:
         units = one_token.get(chunk)
         if units is not None and not pending:  # the common case, inlined (unified: 20, not 24 MB/s)
             for word, term in units:
-                if last_word is not None and (word in affixes or last_word in prefixes):
-                    glue = glue_of(word_before, last_word, word, True)
-                    if glue == "sure":
-                        words[-1] += term
-                        word_before, last_word = word, None
-                        continue
-                    if glue == "both":
-                        glued.append(words[-1] + term)
+                if (
+                    last_word is not None
+                    and (word in affixes or last_word in prefixes)
+                    and _glued_on(words, glued, word_before, last_word, word, term)
+                ):
+                    word_before, last_word = word, None
+                    continue
                 append(term)
                 word_before, last_word = last_word, word
             continue
@@ -337,14 +336,14 @@ def positioned_terms(text: str) -> tuple[list[str], list[str]]:
             gap = not joined and (seen or bool(words))
             pending, seen = False, True
             for word, term in units:
-                if joined and last_word is not None and (word in affixes or last_word in prefixes):
-                    glue = glue_of(word_before, last_word, word, True)
-                    if glue == "sure":
-                        words[-1] += term
-                        word_before, last_word = word, None
-                        continue
-                    if glue == "both":
-                        glued.append(words[-1] + term)
+                if (
+                    joined
+                    and last_word is not None
+                    and (word in affixes or last_word in prefixes)
+                    and _glued_on(words, glued, word_before, last_word, word, term)
+                ):
+                    word_before, last_word = word, None
+                    continue
                 if gap:
                     append(GAP)
                 append(term)
@@ -352,6 +351,20 @@ def positioned_terms(text: str) -> tuple[list[str], list[str]]:
                 joined, gap = True, False
         pending = trailing  # (a chunk without tokens is all trailing)
     return words, glued
+
+
+def _glued_on(
+    words: list[str], glued: list[str], word_before: str | None, last_word: str, word: str | None, term: str
+) -> bool:
+    """For `positioned_terms`, where an affix meets a word (rare): glue `term` onto the last
+    word and say so ("sure"), or add the glued form to `glued` beside the two ("both")."""
+    glue = _glue(word_before, last_word, word, True)
+    if glue == "sure":
+        words[-1] += term
+        return True
+    if glue == "both":
+        glued.append(words[-1] + term)
+    return False
 
 
 def terms(text: str) -> list[str]:
