@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -121,6 +122,8 @@ class Ingester:
         self._started: Iterator[tuple[str, Item, Prepared | None]] | None = None
         self._commit_every = commit_every
         self._uncommitted: list[int] = []  # rowids indexed (or removed) since the last commit
+        # the index's commit in flight (`_commit`): its thread, its rowids, what it raised
+        self._committing: tuple[threading.Thread, list[int], list[BaseException]] | None = None
         self.report = IngestReport()
 
     def catch_up(self) -> int:
@@ -168,12 +171,18 @@ class Ingester:
             self._finish(self._started)
             self._started = None
         self._commit()
+        self._settle()
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
         self._shut_pool()
 
     def abort(self) -> None:
         """Give up what the store has not committed, after an error (the caller's
         `SearchIndex.writer` rolls the index back as the error leaves it): both return to their
         last commit, where they agree."""
+        if self._committing is not None:  # (a commit of what the store has committed: let it land)
+            self._committing[0].join()
+            self._committing = None
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
         self._batch.clear()
@@ -232,9 +241,11 @@ class Ingester:
         with their groups, unless they are `stored` already (then their groups, when new);
         commit when COMMIT_EVERY articles wait."""
         demoted: list[int] = []
+        to_index: list[tuple[int, dict[str, str | int] | None]] = []  # (rowid, fields, or None: a copy)
         grouping = self._grouper is not None and any(found is not None for _, _, (_, found), _ in batch)
         if grouping:
-            self._grouper.start_batch([found for _, _, (_, found), _ in batch if found is not None])
+            features = [found for _, _, (_, found), _ in batch if found is not None]
+            self._grouper.start_batch(features, read_index=self._committing is None)
         self._begin()
         for rowid, article, (fields, found), source in batch:
             fields["doc"] = rowid
@@ -249,12 +260,15 @@ class Ingester:
                 store.add_article(self._conn, article, source, rowid=rowid, groups=groups)
             elif groups:
                 store.set_groups(self._conn, rowid, *groups)
-            if duplicate_of is None:
+            to_index.append((rowid, fields if duplicate_of is None else None))
+        if grouping:
+            self._grouper.end_batch()
+        self._settle()  # (the index's writer is free only once a commit in flight has landed)
+        for rowid, fields in to_index:
+            if fields is not None:
                 self._writer.add(fields, new=not stored)
             else:  # a copy is not indexed: search finds its original, and shows it beside
                 self._writer.remove(rowid)
-        if grouping:
-            self._grouper.end_batch()
         for rowid in demoted:  # earlier originals that became copies (the store marked them unindexed)
             self._writer.remove(rowid)
         self._uncommitted += [rowid for rowid, _, _, _ in batch] + demoted
@@ -262,14 +276,40 @@ class Ingester:
             self._commit()
 
     def _commit(self) -> None:
-        """Commit the store, then the index, then record in the store what the index holds."""
+        """Commit the store, then start the index's commit in a thread: tantivy lets go of the
+        GIL while it writes its segments, and this process groups and stores the next batch
+        meanwhile (at a million articles the commits had kept it waiting 87 s). `_settle`
+        waits for it before the index's writer is used again."""
+        self._settle()
         if self._conn.in_transaction:
             self._conn.execute("COMMIT")
         if not self._uncommitted:
             return
-        self._writer.commit()
-        store.mark_indexed(self._conn, self._uncommitted)
-        self._uncommitted = []
+        errors: list[BaseException] = []
+
+        def commit() -> None:
+            try:
+                self._writer.commit()
+            except BaseException as e:  # raised again in this process's thread, by `_settle`
+                errors.append(e)
+
+        thread = threading.Thread(target=commit, name="khabar-index-commit")
+        thread.start()
+        self._committing, self._uncommitted = (thread, self._uncommitted, errors), []
+
+    def _settle(self) -> None:
+        """Wait for the index's commit in flight, then record in the store what the index holds
+        (in the store's open transaction: should a crash lose that record, the next writer only
+        indexes those articles again) and let the grouper read the index's counts again."""
+        if self._committing is None:
+            return
+        thread, rowids, errors = self._committing
+        thread.join()
+        self._committing = None
+        if errors:
+            raise errors[0]
+        self._begin()
+        store.mark_indexed(self._conn, rowids)
         if self._grouper is not None:
             self._grouper.committed()
 

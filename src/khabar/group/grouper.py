@@ -75,6 +75,7 @@ class Grouper:
         self._frequency = frequency
         self._total = total
         self._count = 0
+        self._indexed = 0  # the index's article count, as last read
         self._uncommitted: Counter[str] = Counter()  # terms of the batches the index has not committed
         self._uncommitted_articles = 0
         self._idf: dict[str, float] = {}  # term weights, as they are asked for (see IDF_DRIFT)
@@ -90,10 +91,12 @@ class Grouper:
         self._new_lookups: list[tuple[str, str, str]] = []  # (kind, value, story id), written at the batch's end
         self._unwritten: dict[tuple[str, str], list[str]] = {}  # those of keys not in `_latest`, newest first
 
-    def start_batch(self, batch: list[Features]) -> None:
+    def start_batch(self, batch: list[Features], *, read_index: bool = True) -> None:
         """Read the index's counts once for this batch, and count the batch's own terms beside
         them, and those of the batches not committed yet (the first batch into an empty index has
-        nothing else to tell rare from common); read the buckets the batch's articles fall in,
+        nothing else to tell rare from common); unless `read_index` is False (the index is
+        committing: the counts read last, with those batches still counted beside them, are one
+        consistent view, whenever the commit lands). Read the buckets the batch's articles fall in,
         and the signatures in them. A bucket of many originals marks a passage they share (a
         standard closing paragraph, a template), not a copy: only its BUCKET_LATEST latest are
         compared (a copy shares several buckets with its original, most of them small). At a
@@ -101,7 +104,9 @@ class Grouper:
         largest cost."""
         self._uncommitted.update(t for f in batch for t in f.terms)
         self._uncommitted_articles += len(batch)
-        self._count = self._total() + self._uncommitted_articles
+        if read_index:
+            self._indexed = self._total()
+        self._count = self._indexed + self._uncommitted_articles
         if self._count > self._idf_at * IDF_DRIFT or len(self._idf) > LOOKUP_MEMORY:
             self._idf, self._idf_at = {}, self._count
         found = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})

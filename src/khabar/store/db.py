@@ -188,10 +188,8 @@ def unindexed(conn: Connection, batch: int = 1000) -> Iterator[list[tuple[int, A
 
 
 def mark_indexed(conn: Connection, rowids: Iterable[int]) -> None:
-    """Record that the index has committed these articles."""
-    conn.execute("BEGIN")
+    """Record that the index has committed these articles (in the caller's transaction)."""
     conn.executemany("DELETE FROM unindexed WHERE rowid = ?", ((r,) for r in rowids))
-    conn.execute("COMMIT")
 
 
 def mark_unindexed(conn: Connection, rowids: Iterable[int]) -> None:
