@@ -174,6 +174,8 @@ class Ingester:
         self._settle()
         if self._conn.in_transaction:
             self._conn.execute("COMMIT")
+        if self._grouper is not None:
+            self._grouper.saved()
         self._shut_pool()
 
     def abort(self) -> None:

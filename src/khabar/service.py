@@ -4,7 +4,8 @@
     kh.ingest([Path("pages/")])
     kh.search("می شود", agencies=("ایسنا",))
 
-Everything lives in the data directory: `khabar.db` (the store) and `index/` (the search index).
+Everything lives in the data directory: `khabar.db` (the store), `index/` (the search index),
+`khabar.bands.npy` (the copy finder's band buckets, a cache of the store) and `archive/` (WARC).
 """
 
 from __future__ import annotations

@@ -88,21 +88,33 @@ def test_copies_point_at_their_original(tmp_path: Path) -> None:
     assert store.copies_of(conn, []) == {}
 
 
-def test_a_store_of_schema_1_is_upgraded_and_keeps_its_band_buckets(tmp_path: Path) -> None:
-    """Schema 1 kept the band buckets in `lsh` (key, rowid) with an index on the key."""
+@pytest.mark.parametrize(
+    ("version", "table"),
+    [
+        (1, "lsh (key INTEGER NOT NULL, rowid INTEGER NOT NULL)"),
+        (2, "lsh_bands (key INTEGER NOT NULL, article INTEGER NOT NULL)"),
+    ],
+)
+def test_a_store_of_schema_1_or_2_is_upgraded_and_keeps_which_articles_are_originals(
+    tmp_path: Path, version: int, table: str
+) -> None:
+    """Schemas 1 and 2 kept the band buckets in a table (`lsh`, `lsh_bands`); schema 3 makes
+    them from the signatures of the articles that were in them (`bucketed`)."""
     import sqlite3
 
     old = sqlite3.connect(tmp_path / "k.db")
     old.executescript(
-        "CREATE TABLE lsh (key INTEGER NOT NULL, rowid INTEGER NOT NULL);"
-        "CREATE INDEX lsh_key ON lsh(key);"
-        "INSERT INTO lsh VALUES (-5, 1), (7, 1), (7, 2);"
-        "PRAGMA user_version=1;"
+        "CREATE TABLE signatures (rowid INTEGER PRIMARY KEY, signature BLOB NOT NULL, size INTEGER NOT NULL);"
+        "INSERT INTO signatures VALUES (1, x'01', 50), (2, x'02', 50), (3, x'03', 50);"
+        f"CREATE TABLE {table};"
+        f"INSERT INTO {table.split()[0]} VALUES (-5, 1), (7, 1), (7, 2);"
+        f"PRAGMA user_version={version};"
     )
     old.close()
     conn = store.connect(tmp_path / "k.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert store.groups.buckets(conn, [7, -5, 9]) == {7: [1, 2], -5: [1]}
-    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'lsh'").fetchone() is None
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert dict(conn.execute("SELECT rowid, bucketed FROM signatures")) == {1: 1, 2: 1, 3: 0}
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'lsh%'").fetchone() is None
     conn.close()
-    assert store.groups.buckets(store.connect(tmp_path / "k.db"), [7]) == {7: [1, 2]}  # opened again: as it was
+    again = store.connect(tmp_path / "k.db")  # opened again: as it was
+    assert dict(again.execute("SELECT rowid, bucketed FROM signatures")) == {1: 1, 2: 1, 3: 0}

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from khabar import store
-from khabar.group.features import Features, similarities
+from khabar.group.features import Features, band_keys, similarities
 from khabar.models import Article
 from khabar.store import groups
+from khabar.store.bands import BandIndex
 from khabar.store.sqlite import Connection
 
 DUPLICATE_AT = 0.6  # estimated Jaccard of the sampled character grams
@@ -63,10 +64,11 @@ class Grouper:
     count, the batches since the index's last commit (`committed`) counted beside them; it is
     worked out once and again only when the count has grown by IDF_DRIFT.
 
-    Articles come in batches (`start_batch`, `assign` each, `end_batch`). The store is asked once
-    per batch for every bucket its articles fall in, and the batch's own signatures are written
-    at its end; the latest stories of a term are remembered between batches and kept up to date
-    as stories gain terms. The one writing process does this for every article, so each lookup
+    Articles come in batches (`start_batch`, `assign` each, `end_batch`). The band index is asked
+    once per batch for every bucket its articles fall in, and the batch's own signatures go in at
+    its end (`saved` keeps the index beside the store, once the store has committed them); the
+    latest stories of a term are remembered between batches and kept up to date as stories gain
+    terms. The one writing process does this for every article, so each lookup
     it saves is ingest speed.
     """
 
@@ -84,10 +86,11 @@ class Grouper:
         self._dirty: set[str] = set()  # stories changed in this batch
         self._subjects: dict[str, str] = {}  # merged subject → the subject it joined
         self._latest: dict[tuple[str, str], list[str]] = {}  # (kind, value) → `groups.latest_stories`
+        self._bands = BandIndex(conn, band_keys)
         self._buckets: dict[int, list[int]] = {}  # this batch's band keys → rowids (stored and new)
         self._signatures: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size) of those
-        self._new_signatures: list[tuple[int, bytes, int]] = []  # written at the batch's end
-        self._new_buckets: list[tuple[int, int]] = []
+        self._new_signatures: list[tuple[int, bytes, int, bool]] = []  # written at the batch's end
+        self._new_originals: list[tuple[int, bytes, int, tuple[int, ...]]] = []  # into the band index then
         self._new_lookups: list[tuple[str, str, str]] = []  # (kind, value, story id), written at the batch's end
         self._unwritten: dict[tuple[str, str], list[str]] = {}  # those of keys not in `_latest`, newest first
 
@@ -96,11 +99,11 @@ class Grouper:
         them, and those of the batches not committed yet (the first batch into an empty index has
         nothing else to tell rare from common); unless `read_index` is False (the index is
         committing: the counts read last, with those batches still counted beside them, are one
-        consistent view, whenever the commit lands). Read the buckets the batch's articles fall in,
-        and the signatures in them. A bucket of many originals marks a passage they share (a
+        consistent view, whenever the commit lands). Look up the buckets the batch's articles fall
+        in, and the signatures in them. A bucket of many originals marks a passage they share (a
         standard closing paragraph, a template), not a copy: only its BUCKET_LATEST latest are
         compared (a copy shares several buckets with its original, most of them small). At a
-        million bench articles, reading the signatures of every member was the grouping's
+        million bench articles, reading the signatures of every member had been the grouping's
         largest cost."""
         self._uncommitted.update(t for f in batch for t in f.terms)
         self._uncommitted_articles += len(batch)
@@ -109,16 +112,18 @@ class Grouper:
         self._count = self._indexed + self._uncommitted_articles
         if self._count > self._idf_at * IDF_DRIFT or len(self._idf) > LOOKUP_MEMORY:
             self._idf, self._idf_at = {}, self._count
-        found = groups.buckets(self.conn, {k for f in batch if f.size >= MIN_SHINGLES for k in f.bands})
-        self._buckets = {key: rowids[-BUCKET_LATEST:] for key, rowids in found.items()}
-        self._signatures = groups.signatures(self.conn, {r for rowids in self._buckets.values() for r in rowids})
+        self._buckets = self._bands.buckets(
+            (k for f in batch if f.size >= MIN_SHINGLES for k in f.bands), BUCKET_LATEST
+        )
+        self._signatures = self._bands.signatures(self.conn, {r for rowids in self._buckets.values() for r in rowids})
 
     def end_batch(self) -> None:
         """Write the batch's signatures, and the stories it changed (once each, not once per
-        article)."""
-        groups.add_signatures(self.conn, self._new_signatures, self._new_buckets)
+        article); put its originals in the band index."""
+        groups.add_signatures(self.conn, self._new_signatures)
+        self._bands.add(self._new_originals)
         groups.index_stories(self.conn, self._new_lookups)
-        self._new_signatures, self._new_buckets, self._new_lookups, self._unwritten = [], [], [], {}
+        self._new_signatures, self._new_originals, self._new_lookups, self._unwritten = [], [], [], {}
         self._buckets, self._signatures = {}, {}
         for story_id in self._dirty:
             story = self._stories[story_id]
@@ -134,6 +139,10 @@ class Grouper:
         """The index has committed every batch so far: its own counts now hold their terms."""
         self._uncommitted.clear()
         self._uncommitted_articles = 0
+
+    def saved(self) -> None:
+        """The store has committed every batch so far: the band index may be kept beside it."""
+        self._bands.save(self.conn)
 
     def frequency(self, term: str) -> int:
         return self._frequency(term) + self._uncommitted[term]
@@ -197,13 +206,13 @@ class Grouper:
 
     def _add_signature(self, rowid: int, f: Features, *, bucketed: bool) -> None:
         """Keep an article's signature, and when `bucketed` (an original) put it in its buckets,
-        where the rest of the batch finds it at once and later batches once it is written."""
-        self._new_signatures.append((rowid, f.signature, f.size))
+        where the rest of the batch finds it at once and later batches from the band index."""
+        self._new_signatures.append((rowid, f.signature, f.size, bucketed))
         if bucketed:
             self._signatures[rowid] = (f.signature, f.size)
+            self._new_originals.append((rowid, f.signature, f.size, f.bands))
             for key in f.bands:
                 self._buckets.setdefault(key, []).append(rowid)
-                self._new_buckets.append((key, rowid))
 
     # stories
 

@@ -19,7 +19,9 @@ from khabar.models import Article
 from khabar.store import crawl, groups, sqlite
 from khabar.store.sqlite import Connection
 
-SCHEMA_VERSION = 2  # 2: `unindexed` apart from the articles, band buckets clustered (`_upgrade_from_1`)
+# 2: `unindexed` apart from the articles (`_upgrade_from_1`); 3: band buckets made in memory from
+# the originals' signatures (`groups.upgrade_buckets`)
+SCHEMA_VERSION = 3
 _MMAP_BYTES = 1 << 40  # the whole file, whatever its size (the most this SQLite maps: see `sqlite`)
 # SQLite's page cache, KiB: with reads mapped, it holds what a write transaction changed. The
 # ingest writes 10,000 articles (`pipeline.COMMIT_EVERY`) in one; at the default 2 MB their
@@ -67,19 +69,22 @@ def connect(path: Path) -> Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         # Reads through the page cache, not a copy per page into SQLite's own small cache: the
-        # grouping stage looks up band buckets and stories all over a store of many GB.
+        # grouping stage looks up stories and signatures all over a store of many GB.
         conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
         conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, 1, SCHEMA_VERSION):
+        if version not in (0, 1, 2, SCHEMA_VERSION):
             raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
         conn.executescript(crawl.SCHEMA)
         conn.executescript(groups.SCHEMA)
         if version != SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")  # one process upgrades; another waits, then finds it done
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 1:
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found == 1:
                 _upgrade_from_1(conn)
+            if found in (1, 2):
+                groups.upgrade_buckets(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
     except sqlite.DatabaseError as e:
@@ -89,13 +94,12 @@ def connect(path: Path) -> Connection:
 
 def _upgrade_from_1(conn: Connection) -> None:
     """Store schema 1 → 2 (in the caller's transaction): what the index has not committed moves
-    from a column of the articles to `unindexed`; the band buckets move (`groups`)."""
+    from a column of the articles to `unindexed`."""
     columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
     if "indexed" in columns:
         conn.execute("INSERT OR IGNORE INTO unindexed SELECT rowid FROM articles WHERE indexed = 0")
         conn.execute("DROP INDEX IF EXISTS articles_unindexed")
         conn.execute("ALTER TABLE articles DROP COLUMN indexed")
-    groups.upgrade_from_1(conn)
 
 
 def add_article(

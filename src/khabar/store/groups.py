@@ -1,6 +1,6 @@
-"""The grouping stage's memory, in the store's database: MinHash band buckets for finding copies,
-each article's signature, the stories (centroid terms, time span) with an inverted table from
-their terms and entities, and the subject each story belongs to."""
+"""The grouping stage's memory, in the store's database: each article's MinHash signature (the
+originals' make the band buckets that find copies: `bands`), the stories (centroid terms, time
+span) with an inverted table from their terms and entities, and the subject each story belongs to."""
 
 from __future__ import annotations
 
@@ -12,16 +12,11 @@ from khabar.store.sqlite import Connection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
-    rowid     INTEGER PRIMARY KEY,      -- the article's rowid
+    rowid     INTEGER PRIMARY KEY,          -- the article's rowid
     signature BLOB NOT NULL,
-    size      INTEGER NOT NULL
+    size      INTEGER NOT NULL,
+    bucketed  INTEGER NOT NULL DEFAULT 0    -- 1: an original when grouped, in its band buckets
 );
--- band key → the originals in its bucket, clustered by key: a lookup reads one run of one B-tree
-CREATE TABLE IF NOT EXISTS lsh_bands (
-    key     INTEGER NOT NULL,
-    article INTEGER NOT NULL,  -- the article's rowid
-    PRIMARY KEY (key, article)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stories (
     id         TEXT PRIMARY KEY,
     subject_id TEXT NOT NULL,
@@ -54,31 +49,22 @@ class StoryRow:
     entities: dict[str, int]
 
 
-def upgrade_from_1(conn: Connection) -> None:
-    """Store schema 1 → 2 (in the caller's transaction): the band buckets move from a table with
-    an index on the key (a lookup read the index, then the table) to `lsh_bands`, clustered by
-    key (half the time a lookup)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'lsh'").fetchone():
-        conn.execute("INSERT OR IGNORE INTO lsh_bands SELECT key, rowid FROM lsh ORDER BY key, rowid")
-        conn.execute("DROP TABLE lsh")
+def upgrade_buckets(conn: Connection) -> None:
+    """Store schema 1 or 2 → 3 (in the caller's transaction): the band buckets were a table
+    (`lsh`, then `lsh_bands`); now they are made in memory from the signatures of the originals,
+    which the signatures table marks."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(signatures)")]
+    if "bucketed" not in columns:
+        conn.execute("ALTER TABLE signatures ADD COLUMN bucketed INTEGER NOT NULL DEFAULT 0")
+    for table, column in (("lsh", "rowid"), ("lsh_bands", "article")):  # (schema 1's named its column rowid)
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+            conn.execute(f"UPDATE signatures SET bucketed = 1 WHERE rowid IN (SELECT {column} FROM {table})")
+            conn.execute(f"DROP TABLE {table}")
 
 
-def add_signatures(
-    conn: Connection, signatures: Iterable[tuple[int, bytes, int]], buckets: Iterable[tuple[int, int]]
-) -> None:
-    """Store (rowid, signature, size) rows and the (band key, rowid) rows that find them."""
-    conn.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", signatures)
-    conn.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?)", buckets)
-
-
-def buckets(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
-    """band key → the rowids in its bucket, for these keys (looked up all at once: a batch's)."""
-    found: dict[int, list[int]] = {}
-    for chunk in _chunks(list(keys)):
-        marks = ",".join("?" * len(chunk))
-        for key, rowid in conn.execute(f"SELECT key, article FROM lsh_bands WHERE key IN ({marks})", chunk):
-            found.setdefault(key, []).append(rowid)
-    return found
+def add_signatures(conn: Connection, signatures: Iterable[tuple[int, bytes, int, bool]]) -> None:
+    """Store (rowid, signature, size, bucketed) rows."""
+    conn.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?, ?)", signatures)
 
 
 def signatures(conn: Connection, rowids: Iterable[int]) -> dict[int, tuple[bytes, int]]:

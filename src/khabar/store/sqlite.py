@@ -1,8 +1,8 @@
 """The SQLite the store runs on: pysqlite3's build of a current SQLite (the standard library's
 `sqlite3` interface), not the system's.
 
-Why: the store is read all over as the grouping stage looks up band buckets, signatures and
-stories for every article, and memory-mapped reads are what keep that fast; the system's
+Why: the store is read all over as the grouping stage looks up stories, and signatures of
+older originals, for every article; memory-mapped reads are what keep that fast; the system's
 SQLite caps the map at 2 GB, and a store of a million articles is 7 GB. Beyond the map each
 read was a system call into the page cache: 10,000 articles into a store of a million took
 25.0 s with the system's SQLite and 18.8 s with this one, the whole file mapped.

@@ -1,0 +1,180 @@
+"""The copy finder's memory: band key → the originals in its bucket, and the signatures of the
+latest originals, in memory; made from the store's `signatures` table, the record of truth.
+
+Why in memory: at a million bench articles, looking band buckets and signatures up in the store
+(a B-tree of 24M rows, a probe a band) took 420 s of the writing process's 1,500. The buckets
+are one sorted array of `key << 32 | rowid` (8 bytes a pair), searched for a whole batch's keys
+at once; new pairs go into a small sorted array of their own, merged into the large one when
+MERGE_AT have come (each merge copies the large array). The array is saved
+beside the store (`khabar.bands.npy` beside `khabar.db`) when an ingest has committed, covering
+the signatures up to a rowid, and an opening reads only the signatures after that from the
+store. The file is a cache and nothing more: a missing, stale or foreign one is made again from
+the store. A bucket entry is a hint: each candidate is compared by its signature, so an entry
+too many costs a comparison, never a wrong copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from khabar.store import groups
+from khabar.store.sqlite import Connection
+
+# signatures (n × their values, uint64) → their band keys (n × bands, uint32)
+KeysOf = Callable[[np.ndarray], np.ndarray]
+MERGE_AT = 1 << 20  # new pairs merged into the large sorted array at once
+SIGNATURE_MEMORY = 100_000  # the latest originals' signatures kept (the candidates are mostly recent)
+SAVE_SHARE = 0.05  # the file is written again when the pairs it lacks are this share of all
+_READ_CHUNK = 50_000  # signatures read from the store at a time, when opening
+_ROWID = np.uint64(0xFFFFFFFF)
+_MAGIC = 0x6B686162_62616E64  # "khabband": the file's first value; then the rowid covered, a check
+
+
+class BandIndex:
+    """The band buckets of every original in the store, and the signatures of the latest ones
+    (see the module docstring). `keys_of` makes the band keys of signatures read from the store,
+    the same keys the grouping stage gives `add` for new articles."""
+
+    def __init__(self, conn: Connection, keys_of: KeysOf) -> None:
+        self._keys_of = keys_of
+        self._path = _cache_path(conn)
+        self._sorted = np.empty(0, dtype=np.uint64)  # key << 32 | rowid, ascending
+        self._fresh = np.empty(0, dtype=np.uint64)  # the same, added since the last merge
+        self._saved_pairs = 0  # of those in `_sorted`, the ones the file holds
+        self._recent: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size), oldest first
+        covered = self._load(conn)
+        self._read(conn, covered)
+
+    def buckets(self, keys: Iterable[int], latest: int) -> dict[int, list[int]]:
+        """Band key → the `latest` last rowids in its bucket (ascending), for the keys that have one."""
+        wanted = np.unique(np.fromiter(keys, dtype=np.uint64)) << np.uint64(32)
+        found: dict[int, list[int]] = {}
+        for pairs in (self._sorted, self._fresh):
+            for key, rowids in _runs(pairs, wanted, latest):
+                found[key] = sorted(found[key] + rowids)[-latest:] if key in found else rowids
+        return found
+
+    def signatures(self, conn: Connection, rowids: Iterable[int]) -> dict[int, tuple[bytes, int]]:
+        """rowid → (signature, size) of these originals: the latest from memory, the rest from the store."""
+        found, missing = {}, []
+        for rowid in rowids:
+            known = self._recent.get(rowid)
+            if known is None:
+                missing.append(rowid)
+            else:
+                found[rowid] = known
+        if missing:
+            found.update(groups.signatures(conn, missing))
+        return found
+
+    def add(self, originals: list[tuple[int, bytes, int, tuple[int, ...]]]) -> None:
+        """Put (rowid, signature, size, band keys) of new originals in their buckets (what the
+        store's `signatures` rows of them, written in the same transaction, will make again)."""
+        if not originals:
+            return
+        for rowid, signature, size, _ in originals:
+            self._recent[rowid] = (signature, size)
+        if len(self._recent) > SIGNATURE_MEMORY:
+            for rowid in list(islice(self._recent, len(self._recent) - SIGNATURE_MEMORY)):
+                del self._recent[rowid]
+        keys = np.array([keys for _, _, _, keys in originals], dtype=np.uint64)
+        rowids = np.array([rowid for rowid, _, _, _ in originals], dtype=np.uint64)
+        self._fresh = _inserted(self._fresh, ((keys << np.uint64(32)) | rowids[:, None]).ravel())
+        if len(self._fresh) >= MERGE_AT:
+            self._merge()
+
+    def save(self, conn: Connection) -> None:
+        """Write the buckets beside the store when the file lacks SAVE_SHARE of them (call it
+        once the store has committed every article added: the file says it covers them all)."""
+        self._merge()
+        if self._path is None or len(self._sorted) - self._saved_pairs <= SAVE_SHARE * len(self._sorted):
+            return
+        row = conn.execute("SELECT rowid, signature FROM signatures ORDER BY rowid DESC LIMIT 1").fetchone()
+        if row is None:
+            return
+        header = np.array([_MAGIC, row[0], self._check(row[1])], dtype=np.uint64)
+        temporary = self._path.with_suffix(".tmp")
+        with temporary.open("wb") as f:
+            np.save(f, np.concatenate([header, self._sorted]))
+            f.flush()
+            os.fsync(f.fileno())
+        temporary.replace(self._path)
+        self._saved_pairs = len(self._sorted)
+
+    def _load(self, conn: Connection) -> int:
+        """Read the saved buckets, if they are this store's; the rowid they cover (else 0)."""
+        if self._path is None or not self._path.exists():
+            return 0
+        try:
+            saved = np.load(self._path, mmap_mode="r")
+            magic, covered, check = (int(v) for v in saved[:3])
+        except (OSError, ValueError):  # (unreadable: made again)
+            return 0
+        row = conn.execute("SELECT signature FROM signatures WHERE rowid = ?", (covered,)).fetchone()
+        if magic != _MAGIC or row is None or self._check(row[0]) != check:
+            return 0  # another store's, or another band function's
+        self._sorted = saved[3:]
+        self._saved_pairs = len(self._sorted)
+        return covered
+
+    def _read(self, conn: Connection, after: int) -> None:
+        """Add the buckets of the originals stored after rowid `after`, a chunk at a time."""
+        rows = conn.execute(
+            "SELECT rowid, signature, size FROM signatures WHERE bucketed AND rowid > ? ORDER BY rowid", (after,)
+        )
+        while chunk := rows.fetchmany(_READ_CHUNK):
+            values = np.frombuffer(b"".join(signature for _, signature, _ in chunk), dtype=np.uint64)
+            keys = self._keys_of(values.reshape(len(chunk), -1)).astype(np.uint64)
+            rowids = np.array([rowid for rowid, _, _ in chunk], dtype=np.uint64)
+            self._sorted = _inserted(self._sorted, ((keys << np.uint64(32)) | rowids[:, None]).ravel())
+            for rowid, signature, size in chunk[-SIGNATURE_MEMORY:]:
+                self._recent[rowid] = (signature, size)
+        for rowid in list(islice(self._recent, max(0, len(self._recent) - SIGNATURE_MEMORY))):
+            del self._recent[rowid]
+
+    def _merge(self) -> None:
+        if len(self._fresh):
+            self._sorted, self._fresh = _inserted(self._sorted, self._fresh), self._fresh[:0]
+
+    def _check(self, signature: bytes) -> int:
+        """Of the covered article's signature and its band keys: a file of another store, or of
+        other band keys (the grouping changed how it makes them), does not pass."""
+        keys = self._keys_of(np.frombuffer(signature, dtype=np.uint64).reshape(1, -1))
+        digest = hashlib.blake2b(signature + keys.astype(np.uint32).tobytes(), digest_size=8).digest()
+        return int.from_bytes(digest, "little")
+
+
+def _cache_path(conn: Connection) -> Path | None:
+    """`khabar.bands.npy` beside the store's file (none for a store in memory)."""
+    name = conn.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name).with_suffix(".bands.npy") if name else None
+
+
+def _inserted(into: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The sorted array `into` with `pairs` in their places."""
+    pairs.sort()
+    return np.insert(into, np.searchsorted(into, pairs), pairs)
+
+
+def _runs(pairs: np.ndarray, wanted: np.ndarray, latest: int) -> Iterable[tuple[int, list[int]]]:
+    """(key, its `latest` last rowids) of the `wanted` keys (`key << 32`) that `pairs` holds,
+    found all at once: where each key's run starts and ends, then its last `latest` values."""
+    starts = np.searchsorted(pairs, wanted)
+    ends = np.searchsorted(pairs, wanted | _ROWID, side="right")
+    hit = ends > starts
+    ends = ends[hit]
+    starts = np.maximum(starts[hit], ends - latest)
+    lengths = ends - starts
+    bounds = np.cumsum(lengths)
+    at = np.repeat(starts - (bounds - lengths), lengths) + np.arange(bounds[-1] if len(bounds) else 0)
+    rowids = (pairs[at] & _ROWID).tolist()
+    start = 0
+    for key, end in zip((wanted[hit] >> np.uint64(32)).tolist(), bounds.tolist(), strict=True):
+        yield key, rowids[start:end]
+        start = end
