@@ -171,7 +171,7 @@ def test_an_article_is_compared_with_the_latest_originals_of_a_crowded_bucket(tm
     shared = 12345  # the crowded bucket's key
 
     def signature(seed: int) -> bytes:
-        return np.random.default_rng(seed).integers(0, 2**32, NUM_PERM, dtype=np.uint64).tobytes()
+        return np.random.default_rng(seed).integers(0, 2**32, NUM_PERM, dtype=np.uint32).tobytes()
 
     def group(batch: list[tuple[int, int, int]]) -> list[str | None]:
         """(rowid, signature seed, own band key) of each article → what each is a copy of."""

@@ -12,11 +12,11 @@ from khabar.store.bands import BandIndex
 
 
 def signature(seed: int) -> bytes:
-    return np.random.default_rng(seed).integers(0, 2**32, NUM_PERM, dtype=np.uint64).tobytes()
+    return np.random.default_rng(seed).integers(0, 2**32, NUM_PERM, dtype=np.uint32).tobytes()
 
 
 def keys(sig: bytes) -> tuple[int, ...]:
-    return tuple(band_keys(np.frombuffer(sig, dtype=np.uint64).reshape(1, -1))[0].tolist())
+    return tuple(band_keys(np.frombuffer(sig, dtype=np.uint32).reshape(1, -1))[0].tolist())
 
 
 def add(conn, index: BandIndex, rowids: range, *, shared: bytes | None = None) -> None:
@@ -25,7 +25,7 @@ def add(conn, index: BandIndex, rowids: range, *, shared: bytes | None = None) -
     for rowid in rowids:
         sig = signature(rowid)
         if shared is not None:
-            sig = shared[:24] + sig[24:]
+            sig = shared[:12] + sig[12:]  # (the first band: ROWS 32-bit values)
         rows.append((rowid, sig, 100, keys(sig)))
     conn.execute("BEGIN")
     groups.add_signatures(conn, [(rowid, sig, size, True) for rowid, sig, size, _ in rows])

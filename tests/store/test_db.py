@@ -95,26 +95,49 @@ def test_copies_point_at_their_original(tmp_path: Path) -> None:
         (2, "lsh_bands (key INTEGER NOT NULL, article INTEGER NOT NULL)"),
     ],
 )
-def test_a_store_of_schema_1_or_2_is_upgraded_and_keeps_which_articles_are_originals(
+def test_a_store_of_schema_1_or_2_is_upgraded_and_keeps_which_articles_are_originals_and_their_signatures(
     tmp_path: Path, version: int, table: str
 ) -> None:
     """Schemas 1 and 2 kept the band buckets in a table (`lsh`, `lsh_bands`); schema 3 makes
-    them from the signatures of the articles that were in them (`bucketed`)."""
+    them from the signatures of the articles that were in them (`bucketed`); schema 4 keeps 32-bit values."""
     import sqlite3
 
     old = sqlite3.connect(tmp_path / "k.db")
     old.executescript(
         "CREATE TABLE signatures (rowid INTEGER PRIMARY KEY, signature BLOB NOT NULL, size INTEGER NOT NULL);"
-        "INSERT INTO signatures VALUES (1, x'01', 50), (2, x'02', 50), (3, x'03', 50);"
+        "INSERT INTO signatures VALUES (1, zeroblob(768), 50), (2, zeroblob(768), 50), (3, zeroblob(768), 50);"
         f"CREATE TABLE {table};"
         f"INSERT INTO {table.split()[0]} VALUES (-5, 1), (7, 1), (7, 2);"
         f"PRAGMA user_version={version};"
     )
     old.close()
     conn = store.connect(tmp_path / "k.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     assert dict(conn.execute("SELECT rowid, bucketed FROM signatures")) == {1: 1, 2: 1, 3: 0}
+    assert dict(conn.execute("SELECT rowid, length(signature) FROM signatures")) == {1: 384, 2: 384, 3: 384}
     assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'lsh%'").fetchone() is None
     conn.close()
     again = store.connect(tmp_path / "k.db")  # opened again: as it was
     assert dict(again.execute("SELECT rowid, bucketed FROM signatures")) == {1: 1, 2: 1, 3: 0}
+
+
+def test_a_store_of_schema_3_has_its_signatures_narrowed_to_32_bit_values(tmp_path: Path) -> None:
+    """Schema 3 kept each of a signature's 96 MinHash values (all below 2^32) in 64 bits."""
+    import sqlite3
+
+    import numpy as np
+
+    values = np.arange(2**32 - 96, 2**32, dtype=np.uint64)
+    old = sqlite3.connect(tmp_path / "k.db")
+    old.executescript(
+        "CREATE TABLE signatures (rowid INTEGER PRIMARY KEY, signature BLOB NOT NULL, size INTEGER NOT NULL,"
+        " bucketed INTEGER NOT NULL DEFAULT 0);"
+        "PRAGMA user_version=3;"
+    )
+    old.execute("INSERT INTO signatures VALUES (1, ?, 50, 1)", (values.tobytes(),))
+    old.commit()
+    old.close()
+    conn = store.connect(tmp_path / "k.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    (signature,) = conn.execute("SELECT signature FROM signatures").fetchone()
+    assert np.frombuffer(signature, dtype=np.uint32).tolist() == values.tolist()

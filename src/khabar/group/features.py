@@ -42,7 +42,7 @@ _SKETCH = MinHash(num_perm=NUM_PERM, seed=1)
 
 @dataclass(frozen=True)
 class Features:
-    signature: bytes  # NUM_PERM unsigned 64-bit MinHash values
+    signature: bytes  # NUM_PERM unsigned 32-bit MinHash values (datasketch's are below 2^32)
     terms: dict[str, int]  # content term → weighted count, the TOP_TERMS commonest
     entities: tuple[Entity, ...]
     size: int  # shingles: a text too short to judge as a copy has few
@@ -63,13 +63,13 @@ def features(article: Article, title: list[str] | None = None, text: list[str] |
     counts.update(title * TITLE_WEIGHT)
     content = {t: n for t, n in counts.items() if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
     found = entities(f"{article.title}\n{article.lead or ''}\n{article.body}")
-    signature = minhash.hashvalues.astype(np.uint64).tobytes()
+    signature = minhash.hashvalues.astype(np.uint32).tobytes()
     return Features(
         signature=signature,
         terms=dict(heapq.nlargest(TOP_TERMS, content.items(), key=itemgetter(1))),  # (as Counter.most_common)
         entities=tuple(found[:20]),
         size=len(shingles),
-        bands=tuple(band_keys(np.frombuffer(signature, dtype=np.uint64).reshape(1, -1))[0].tolist()),
+        bands=tuple(band_keys(np.frombuffer(signature, dtype=np.uint32).reshape(1, -1))[0].tolist()),
     )
 
 
@@ -92,7 +92,7 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     ROWS values and its number, mixed (a multiply and shift per value, for all at once). The
     band index remakes the keys of stored signatures with this when it opens: a change here
     makes its saved file another's (`store.bands`), made again from the store."""
-    values = signatures.reshape(len(signatures), BANDS, ROWS)
+    values = signatures.reshape(len(signatures), BANDS, ROWS).astype(np.uint64)
     keys = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64) * _MIX, (len(signatures), BANDS)).copy()
     for row in range(ROWS):
         keys ^= values[:, :, row]
@@ -104,6 +104,6 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 def similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
     """The Jaccard similarity of an article's shingles with each of `others`', as their
     signatures estimate it (the share of equal MinHash values), all compared at once."""
-    mine = np.frombuffer(signature, dtype=np.uint64)
-    theirs = np.frombuffer(b"".join(others), dtype=np.uint64).reshape(len(others), NUM_PERM)
+    mine = np.frombuffer(signature, dtype=np.uint32)
+    theirs = np.frombuffer(b"".join(others), dtype=np.uint32).reshape(len(others), NUM_PERM)
     return np.count_nonzero(theirs == mine, axis=1) / NUM_PERM

@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from khabar import store
 from khabar.group.features import Features, band_keys, similarities
@@ -83,6 +84,7 @@ class Grouper:
         self._idf: dict[str, float] = {}  # term weights, as they are asked for (see IDF_DRIFT)
         self._idf_at = 0  # the count of articles they were worked out at
         self._stories: dict[str, groups.StoryRow] = {}  # decoded once, kept while this grouper lives
+        self._norms: dict[str, float] = {}  # story id → the length of its centroid (`_norm`)
         self._dirty: set[str] = set()  # stories changed in this batch
         self._subjects: dict[str, str] = {}  # merged subject → the subject it joined
         self._latest: dict[tuple[str, str], list[str]] = {}  # (kind, value) → `groups.latest_stories`
@@ -132,6 +134,7 @@ class Grouper:
         self._dirty.clear()
         if len(self._stories) > STORY_MEMORY:
             self._stories.clear()
+            self._norms.clear()
         if len(self._latest) > LOOKUP_MEMORY:
             self._latest.clear()
 
@@ -227,7 +230,7 @@ class Grouper:
             story = self._load(story_id)
             if story is None or _outside(ts, story):
                 continue
-            score = _cosine(vector, story.centroid)
+            score = _cosine(vector, story.centroid, self._norm(story))
             if score > best_score:
                 best, best_score = story, score
         if best is None or best_score < STORY_AT:
@@ -245,6 +248,7 @@ class Grouper:
         for t, w in vector.items():
             centroid[t] = centroid.get(t, 0.0) + w / (n + 1)
         best.centroid = dict(sorted(centroid.items(), key=lambda kv: -kv[1])[:CENTROID_TERMS])
+        self._norms.pop(best.id, None)
         best.size = n + 1
         if ts is not None:
             best.first_ts = min(ts, best.first_ts) if best.first_ts is not None else ts
@@ -292,7 +296,17 @@ class Grouper:
                     latest = (self._unwritten.pop((kind, value), []) + stored)[: groups.RECENT_PER_TERM]
                     self._latest[kind, value] = latest
                 found += dict.fromkeys(latest)  # each story once per value
-        return [story_id for story_id, _ in Counter(found).most_common(STORY_CANDIDATES)]
+        # (Counter.most_common, as a sort of the counts: ties keep their order as there; half the time)
+        ranked = sorted(Counter(found).items(), key=itemgetter(1), reverse=True)
+        return [story_id for story_id, _ in ranked[:STORY_CANDIDATES]]
+
+    def _norm(self, story: groups.StoryRow) -> float:
+        """The length of a story's centroid, worked out once each time it changes (an article
+        is compared with a dozen stories)."""
+        norm = self._norms.get(story.id)
+        if norm is None:
+            norm = self._norms[story.id] = math.hypot(*story.centroid.values()) or 1.0
+        return norm
 
     def _load(self, story_id: str) -> groups.StoryRow | None:
         story = self._stories.get(story_id)
@@ -359,10 +373,10 @@ def _outside(ts: int | None, story: groups.StoryRow) -> bool:
     return ts < story.first_ts - STORY_WINDOW or ts > story.last_ts + STORY_WINDOW
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """The cosine of a unit vector `a` and a story's centroid `b` (the shared terms summed
-    exactly, so the order a set gives them in changes nothing)."""
+def _cosine(a: dict[str, float], b: dict[str, float], norm: float) -> float:
+    """The cosine of a unit vector `a` and a story's centroid `b` of length `norm` (the shared
+    terms summed exactly, so the order a set gives them in changes nothing)."""
     shared = a.keys() & b.keys()
     if not shared:
         return 0.0
-    return math.fsum(a[t] * b[t] for t in shared) / (math.hypot(*b.values()) or 1.0)
+    return math.fsum(a[t] * b[t] for t in shared) / norm

@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from khabar.store.sqlite import Connection
 
 SCHEMA = """
@@ -60,6 +62,23 @@ def upgrade_buckets(conn: Connection) -> None:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
             conn.execute(f"UPDATE signatures SET bucketed = 1 WHERE rowid IN (SELECT {column} FROM {table})")
             conn.execute(f"DROP TABLE {table}")
+
+
+def narrow_signatures(conn: Connection) -> None:
+    """Store schema 3 or before → 4 (in the caller's transaction): the 96 MinHash values of a
+    signature were kept as 64-bit numbers (768 bytes); they are 32-bit (half the memory for the
+    latest originals' signatures, half the table), and lose nothing: datasketch's are below 2^32."""
+    after = 0
+    while rows := conn.execute(
+        "SELECT rowid, signature FROM signatures WHERE rowid > ? AND length(signature) = 768 ORDER BY rowid"
+        " LIMIT 10000",
+        (after,),
+    ).fetchall():
+        conn.executemany(
+            "UPDATE signatures SET signature = ? WHERE rowid = ?",
+            [(np.frombuffer(signature, dtype="<u8").astype("<u4").tobytes(), rowid) for rowid, signature in rows],
+        )
+        after = rows[-1][0]
 
 
 def add_signatures(conn: Connection, signatures: Iterable[tuple[int, bytes, int, bool]]) -> None:
