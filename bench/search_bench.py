@@ -201,7 +201,8 @@ def khabar_side(collection: Path, work: Path, queries: dict[str, list[dict]], n:
         "faceted": faceted,
         "ingest/s": n / ingest,
         "index MB": _size(work / "khabar" / "index") / 1e6,
-        "store MB": (work / "khabar" / "khabar.db").stat().st_size / 1e6,
+        # (khabar.db, its write-ahead log, the band buckets' cache khabar.bands.npy)
+        "store MB": sum(f.stat().st_size for f in (work / "khabar").glob("khabar.*")) / 1e6,
         "latency": latency,
     }
 

@@ -179,8 +179,10 @@ class Grouper:
         mates = sorted({r for k in f.bands for r in self._buckets.get(k, ())}) if f.size >= MIN_SHINGLES else []
         mates = [r for r in mates if r in self._signatures and self._signatures[r][1] >= MIN_SHINGLES]
         best, best_rowid = 0.0, None
-        if mates:
-            jaccards = similarities(f.signature, [self._signatures[r][0] for r in mates])
+        jaccards = similarities(f.signature, [self._signatures[r][0] for r in mates]) if mates else None
+        # (below MIN_JACCARD_CONTAINED no mate scores 1, `_copy_score`: most articles share a
+        # passage or two with their mates, and are done with one comparison)
+        if jaccards is not None and jaccards.max() >= MIN_JACCARD_CONTAINED:
             for mate, jaccard in zip(mates, jaccards.tolist(), strict=True):
                 score = _copy_score(jaccard, f.size, self._signatures[mate][1])
                 if score > best:
