@@ -94,3 +94,7 @@ def test_new_pairs_are_merged_into_the_large_array_and_found_in_both(tmp_path: P
     key = keys(crowded)[0]
     assert index.buckets([key, key], 16) == {key: list(range(1, 12))}
     assert index.buckets([key], 4) == {key: [8, 9, 10, 11]}
+    reopened = BandIndex(conn, band_keys)  # its keys' bits set a region at a time (many pairs)
+    assert reopened.buckets([key, *keys(signature(3))[1:]], 4) == {key: [8, 9, 10, 11]} | {
+        k: [3] for k in keys(signature(3))[1:]
+    }
