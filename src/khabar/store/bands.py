@@ -5,12 +5,12 @@ Why in memory: at a million bench articles, looking band buckets and signatures 
 (a B-tree of 24M rows, a probe a band) took 420 s of the writing process's 1,500. The buckets
 are one sorted array of `key << 32 | rowid` (8 bytes a pair), searched for a whole batch's keys
 at once; new pairs go into a small sorted array of their own, merged into the large one when
-MERGE_AT have come (each merge copies the large array). The array is saved
-beside the store (`khabar.bands.npy` beside `khabar.db`) when an ingest has committed, covering
-the signatures up to a rowid, and an opening reads only the signatures after that from the
-store. The file is a cache and nothing more: a missing, stale or foreign one is made again from
-the store. A bucket entry is a hint: each candidate is compared by its signature, so an entry
-too many costs a comparison, never a wrong copy.
+MERGE_AT have come (each merge copies the large array). The array is saved beside the store
+(`khabar.bands.npy` beside `khabar.db`) when an ingest has committed, covering the signatures
+up to a rowid, and an opening reads only the signatures after that from the store. The file is
+a cache and nothing more: a missing, stale or foreign one is made again from the store. A
+bucket entry is a hint: each candidate is compared by its signature, so an entry too many costs
+a comparison, never a wrong copy.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class BandIndex:
         self._fresh = np.empty(0, dtype=np.uint64)  # the same, added since the last merge
         # a bit set for each key in either (a few keys share a bit): most keys of a new article
         # are in no bucket, and a bit tells so without searching the arrays (24M pairs at a
-        # million articles, where those searches had taken 50 ms a batch)
+        # million articles)
         self._seen = np.zeros(1 << 25, dtype=np.uint8)
         self._saved_pairs = 0  # of those in `_sorted`, the ones the file holds
         self._recent: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size), oldest first
