@@ -62,9 +62,8 @@ class BandIndex:
     def buckets(self, keys: Iterable[int], latest: int) -> dict[int, list[int]]:
         """Band key → the `latest` last rowids in its bucket (ascending), for the keys that have one."""
         wanted = np.unique(np.fromiter(keys, dtype=np.uint64))
-        bits = wanted >> _SEEN_SHIFT
-        wanted = wanted[(self._seen[bits >> np.uint64(3)] >> (bits & np.uint64(7)).astype(np.uint8)) & 1 == 1]
-        wanted <<= np.uint64(32)
+        byte, mask = _bits(wanted)
+        wanted = wanted[self._seen[byte] & mask != 0] << np.uint64(32)
         found: dict[int, list[int]] = {}
         for pairs in (self._sorted, self._fresh):
             for key, rowids in _runs(pairs, wanted, latest):
@@ -89,15 +88,11 @@ class BandIndex:
         store's `signatures` rows of them, written in the same transaction, will make again)."""
         if not originals:
             return
-        for rowid, signature, size, _ in originals:
-            self._recent[rowid] = (signature, size)
-        if len(self._recent) > SIGNATURE_MEMORY:
-            for rowid in list(islice(self._recent, len(self._recent) - SIGNATURE_MEMORY)):
-                del self._recent[rowid]
+        self._remember((rowid, signature, size) for rowid, signature, size, _ in originals)
         keys = np.array([keys for _, _, _, keys in originals], dtype=np.uint64)
         rowids = np.array([rowid for rowid, _, _, _ in originals], dtype=np.uint64)
         self._mark(keys)
-        self._fresh = _inserted(self._fresh, ((keys << np.uint64(32)) | rowids[:, None]).ravel())
+        self._fresh = _inserted(self._fresh, _pairs(keys, rowids))
         if len(self._fresh) >= MERGE_AT:
             self._merge()
 
@@ -144,16 +139,20 @@ class BandIndex:
             values = np.frombuffer(b"".join(signature for _, signature, _ in chunk), dtype=np.uint32)
             keys = self._keys_of(values.reshape(len(chunk), -1)).astype(np.uint64)
             rowids = np.array([rowid for rowid, _, _ in chunk], dtype=np.uint64)
-            self._sorted = _inserted(self._sorted, ((keys << np.uint64(32)) | rowids[:, None]).ravel())
-            for rowid, signature, size in chunk[-SIGNATURE_MEMORY:]:
-                self._recent[rowid] = (signature, size)
+            self._sorted = _inserted(self._sorted, _pairs(keys, rowids))
+            self._remember(chunk[-SIGNATURE_MEMORY:])
+
+    def _remember(self, rows: Iterable[tuple[int, bytes, int]]) -> None:
+        """Keep (rowid, signature, size) of originals, newest last, and forget all but the
+        SIGNATURE_MEMORY newest."""
+        for rowid, signature, size in rows:
+            self._recent[rowid] = (signature, size)
         for rowid in list(islice(self._recent, max(0, len(self._recent) - SIGNATURE_MEMORY))):
             del self._recent[rowid]
 
     def _mark(self, keys: np.ndarray) -> None:
         """Set the bits of new keys in `_seen`."""
-        bits = keys.ravel() >> _SEEN_SHIFT
-        np.bitwise_or.at(self._seen, bits >> np.uint64(3), np.left_shift(1, bits & np.uint64(7)).astype(np.uint8))
+        np.bitwise_or.at(self._seen, *_bits(keys.ravel()))
 
     def _mark_sorted(self) -> None:
         """Set the bits of every key in the large array, when opening: a region of the bits at a
@@ -186,6 +185,17 @@ def _cache_path(conn: Connection) -> Path | None:
     """`khabar.bands.npy` beside the store's file (none for a store in memory)."""
     name = conn.execute("PRAGMA database_list").fetchone()[2]
     return Path(name).with_suffix(".bands.npy") if name else None
+
+
+def _bits(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the keys' bits are in `BandIndex._seen`: the byte of each, and its mask there."""
+    bits = keys >> _SEEN_SHIFT
+    return bits >> np.uint64(3), np.left_shift(1, bits & np.uint64(7)).astype(np.uint8)
+
+
+def _pairs(keys: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+    """`key << 32 | rowid` of each key (n × bands) of each rowid (n)."""
+    return ((keys << np.uint64(32)) | rowids[:, None]).ravel()
 
 
 def _inserted(into: np.ndarray, pairs: np.ndarray) -> np.ndarray:
