@@ -13,6 +13,7 @@ merge on: it stays the name itself.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ def name_key(name: str) -> str:
     return skeleton if len(letters) >= 4 else " ".join(words)
 
 
+# The gazetteer's names as entities, made once: a country is named again and again.
+_GAZETTEER_ENTITIES = {word: Entity(word, name_key(word), kind) for word, kind in GAZETTEER.items()}
+
+
 def entities(text: str) -> list[Entity]:
     """The entities `text` names, most mentioned first, one per key (its commonest spelling)."""
     found: list[Entity] = []
@@ -84,15 +89,15 @@ def entities(text: str) -> list[Entity]:
             found.append(Entity(name, name_key(name), _kind_before(text, m.start())))
     words = _WORD.findall(text)
     present = _CUES.intersection(words)  # (most words are neither: they are passed over in C)
-    for i in [i for i, word in enumerate(words) if word in present] if present else ():
+    for i in itertools.compress(itertools.count(), map(present.__contains__, words)) if present else ():
         word = words[i]
         if word in TITLES:
             name = _name_after(words, i + 1)
             if name:
                 found.append(Entity(name, name_key(name), "person"))
-        kind = GAZETTEER.get(word)
-        if kind:
-            found.append(Entity(word, name_key(word), kind))
+        place = _GAZETTEER_ENTITIES.get(word)
+        if place:
+            found.append(place)
     return _merged(found)
 
 
@@ -115,11 +120,18 @@ def _name_after(words: list[str], start: int) -> str | None:
 
 
 def _merged(found: list[Entity]) -> list[Entity]:
-    counts = Counter(e.key for e in found)
-    spellings: dict[str, Counter[str]] = {}
-    kinds: dict[str, str] = {}
+    """One entity per key, most mentioned first (ties in first-seen order): its commonest
+    spelling, and the first kind found other than "name"."""
+    by_key: dict[str, list[Entity]] = {}
     for e in found:
-        spellings.setdefault(e.key, Counter())[e.name] += 1
-        if kinds.get(e.key, "name") == "name":
-            kinds[e.key] = e.kind
-    return [Entity(spellings[key].most_common(1)[0][0], key, kinds[key]) for key, _ in counts.most_common()]
+        by_key.setdefault(e.key, []).append(e)
+    merged = []
+    for same in sorted(by_key.values(), key=len, reverse=True):
+        first = same[0]
+        if len(same) == 1 or all(e is first for e in same):  # (a gazetteer name, met again and again)
+            merged.append(first)
+            continue
+        name = Counter(e.name for e in same).most_common(1)[0][0]
+        kind = next((e.kind for e in same if e.kind != "name"), "name")
+        merged.append(first if (name, kind) == (first.name, first.kind) else Entity(name, first.key, kind))
+    return merged

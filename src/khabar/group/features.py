@@ -15,7 +15,6 @@ index fields): a MinHash signature of its word shingles, its content terms, its 
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
@@ -35,9 +34,11 @@ GRAM = 9  # characters
 TOP_TERMS = 40
 TITLE_WEIGHT = 3
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # (2^64 / the golden ratio: an odd number with mixed bits)
-# datasketch draws the permutations from the seed for every new MinHash (a fifth of the cost of
-# an article's features); they are the same every time, so they are drawn once.
-_SKETCH = MinHash(num_perm=NUM_PERM, seed=1)
+_BAND_SEEDS = np.arange(1, BANDS + 1, dtype=np.uint64) * _MIX  # each band's own start
+_29, _32 = np.uint64(29), np.uint64(32)
+# datasketch's MinHash permutations for seed 1 (its affine32 scheme: values below 2^32), drawn
+# once: datasketch draws them again for every new MinHash (a fifth of an article's features).
+_A, _B = MinHash(num_perm=NUM_PERM, seed=1).permutations
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,13 @@ def features(article: Article, title: list[str] | None = None, text: list[str] |
     title = primary_terms(article.title) if title is None else title
     text = primary_terms(f"{article.lead or ''}\n{article.body}") if text is None else text
     shingles = gram_hashes("".join(text))
-    minhash = MinHash(  # the grams come hashed
-        num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=_SKETCH.permutations, scheme=_SKETCH.scheme
-    )
-    minhash.update_batch(shingles.tolist())
     counts = Counter(text)
     counts.update(title * TITLE_WEIGHT)
-    content = {t: n for t, n in counts.items() if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
     found = entities(f"{article.title}\n{article.lead or ''}\n{article.body}")
-    signature = minhash.hashvalues.astype(np.uint32).tobytes()
+    signature = minhash(shingles).tobytes()
     return Features(
         signature=signature,
-        terms=dict(heapq.nlargest(TOP_TERMS, content.items(), key=itemgetter(1))),  # (as Counter.most_common)
+        terms=_content_terms(counts),
         entities=tuple(found[:20]),
         size=len(shingles),
         bands=tuple(band_keys(np.frombuffer(signature, dtype=np.uint32).reshape(1, -1))[0].tolist()),
@@ -87,18 +83,50 @@ def gram_hashes(stream: str) -> np.ndarray:
     return np.unique(hashes[(hashes & np.uint64(3)) == 0])
 
 
+def minhash(grams: np.ndarray) -> np.ndarray:
+    """The MinHash signature (NUM_PERM uint32 values) of these 32-bit gram hashes: datasketch's
+    for seed 1, as `MinHash.update_batch` makes it, worked out on the array at once (it hashes
+    its input one Python value at a time: a quarter of an article's features, test_features
+    holds the two equal). Its affine32 scheme: each value is mixed by MurmurHash3's 32-bit
+    finalizer, then a·h + b (mod 2^32) for each permutation, and the least kept."""
+    if not len(grams):
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)  # (datasketch's empty signature)
+    h = grams.astype(np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return (h[:, None] * _A + _B).min(axis=0)
+
+
+def _content_terms(counts: Counter[str]) -> dict[str, int]:
+    """The TOP_TERMS commonest content terms (not stop words, digits or two letters), ties in
+    first-seen order, as Counter.most_common of the filtered counts gives them; read off one
+    sort of all the counts, where the filter looks only at the first few (it had looked at
+    every distinct word: the commonest are stop words, but a few dozen)."""
+    terms: dict[str, int] = {}
+    for term, n in sorted(counts.items(), key=itemgetter(1), reverse=True):
+        if len(term) > 2 and term not in STOP_WORDS and not term.isdigit():
+            terms[term] = n
+            if len(terms) == TOP_TERMS:
+                break
+    return terms
+
+
 def band_keys(signatures: np.ndarray) -> np.ndarray:
     """One 32-bit bucket key per band of each signature (rows of NUM_PERM values): the band's
     ROWS values and its number, mixed (a multiply and shift per value, for all at once). The
     band index remakes the keys of stored signatures with this when it opens: a change here
     makes its saved file another's (`store.bands`), made again from the store."""
     values = signatures.reshape(len(signatures), BANDS, ROWS).astype(np.uint64)
-    keys = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64) * _MIX, (len(signatures), BANDS)).copy()
+    keys = _BAND_SEEDS ^ values[:, :, 0]
     for row in range(ROWS):
-        keys ^= values[:, :, row]
+        if row:
+            keys ^= values[:, :, row]
         keys *= _MIX
-        keys ^= keys >> np.uint64(29)
-    return (keys >> np.uint64(32)).astype(np.uint32)
+        keys ^= keys >> _29
+    return (keys >> _32).astype(np.uint32)
 
 
 def similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
