@@ -6,13 +6,14 @@ again completes."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from khabar import store
 from khabar.models import Article
-from khabar.pipeline import Ingester
+from khabar.pipeline import WORKER_NICE, Ingester, worker_pool
 from khabar.service import Khabar
 
 
@@ -55,7 +56,7 @@ def test_a_process_killed_between_commits_loses_only_what_it_had_not_committed(t
 import os
 from pathlib import Path
 from khabar.inputs import read_inputs
-from khabar.pipeline import Ingester
+from khabar.pipeline import WORKER_NICE, Ingester, worker_pool
 from khabar.service import Khabar
 kh = Khabar(Path({str(data)!r}))
 with kh.index.writer() as writer:
@@ -77,3 +78,11 @@ with kh.index.writer() as writer:
     report = kh.ingest([source])
     assert (report.added, report.duplicates) == (2, 3)
     assert kh.count() == kh.index.document_count() == 5 and kh.search("دیدار").total == 5
+
+
+def test_the_workers_give_way_to_the_writing_process() -> None:
+    pool = worker_pool(1)
+    try:
+        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + WORKER_NICE, 19)
+    finally:
+        pool.shutdown()
