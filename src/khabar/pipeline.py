@@ -348,4 +348,5 @@ def analysed(found: Article | Unread, group: bool = True) -> tuple[Item, Prepare
     if not isinstance(item, Article):
         return item, None
     item = in_tehran_time(item)
+    _ = item.id  # (its hash worked out here: it comes to the writing process with the article)
     return item, prepare(0, item, group)

@@ -127,10 +127,10 @@ class Grouper:
         groups.index_stories(self.conn, self._new_lookups)
         self._new_signatures, self._new_originals, self._new_lookups, self._unwritten = [], [], [], {}
         self._buckets, self._signatures = {}, {}
-        for story_id in self._dirty:
-            story = self._stories[story_id]
+        changed = [self._stories[story_id] for story_id in self._dirty]
+        for story in changed:
             story.subject_id = self._subject(story.subject_id)
-            groups.save_story(self.conn, story)
+        groups.save_stories(self.conn, changed)
         self._dirty.clear()
         if len(self._stories) > STORY_MEMORY:
             self._stories.clear()

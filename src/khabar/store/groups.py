@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS story_entities_key ON story_entities(key);
 RECENT_PER_TERM = 20  # stories looked at per shared term: the latest that hold it
 _LOOKUPS = {"term": ("story_terms", "term"), "entity": ("story_entities", "key")}
 _CHUNK = 5000  # values bound in one IN (...) list
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -114,20 +115,12 @@ def latest_stories(conn: Connection, kind: str, value: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def save_story(conn: Connection, s: StoryRow) -> None:
-    """Write a story (its lookup rows go in with `index_stories` as it gains terms; terms it no
-    longer ranks high keep leading to it: a candidate too many costs one comparison)."""
-    conn.execute(
+def save_stories(conn: Connection, stories: Iterable[StoryRow]) -> None:
+    """Write stories (their lookup rows go in with `index_stories` as they gain terms; terms a
+    story no longer ranks high keep leading to it: a candidate too many costs one comparison)."""
+    conn.executemany(
         "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            s.id,
-            s.subject_id,
-            s.first_ts,
-            s.last_ts,
-            s.size,
-            json.dumps(s.centroid, ensure_ascii=False),
-            json.dumps(s.entities, ensure_ascii=False),
-        ),
+        [(s.id, s.subject_id, s.first_ts, s.last_ts, s.size, _json(s.centroid), _json(s.entities)) for s in stories],
     )
 
 
