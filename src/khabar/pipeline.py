@@ -42,10 +42,8 @@ BATCH = 500
 # Articles between two commits. At one batch (500), merging the index's segments took 9 s of the
 # writing process's 37 s of CPU over 20,000 bench articles, and a store transaction per batch
 # wrote the pages of the band buckets and stories it touched every time (10,000 into a store of
-# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store); and
-# 200,000 bench articles went in at 1,195/s committing every 10,000, 1,262/s every 20,000 (fewer
-# merges, fewer waits for a commit in flight) and no faster at 40,000.
-COMMIT_EVERY = 20_000
+# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store).
+COMMIT_EVERY = 10_000
 Prepared = tuple[dict[str, str | int], "Features | None"]  # an article's index fields and grouping features
 PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
 # The workers' priority: the one writing process is the ingest's serial stage, and when every core
