@@ -59,13 +59,13 @@ def features(article: Article, title: list[str] | None = None, text: list[str] |
     counts = Counter(text)
     counts.update(title * TITLE_WEIGHT)
     found = entities(f"{article.title}\n{article.lead or ''}\n{article.body}")
-    signature = minhash(shingles).tobytes()
+    values = minhash(shingles)
     return Features(
-        signature=signature,
+        signature=values.tobytes(),
         terms=_content_terms(counts),
         entities=tuple(found[:20]),
         size=len(shingles),
-        bands=tuple(band_keys(np.frombuffer(signature, dtype=np.uint32).reshape(1, -1))[0].tolist()),
+        bands=tuple(band_keys(values.reshape(1, -1))[0].tolist()),
     )
 
 
