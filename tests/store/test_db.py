@@ -112,7 +112,7 @@ def test_a_store_of_schema_1_or_2_is_upgraded_and_keeps_which_articles_are_origi
     )
     old.close()
     conn = store.connect(tmp_path / "k.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     assert dict(conn.execute("SELECT rowid, bucketed FROM signatures")) == {1: 1, 2: 1, 3: 0}
     assert dict(conn.execute("SELECT rowid, length(signature) FROM signatures")) == {1: 384, 2: 384, 3: 384}
     assert conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'lsh%'").fetchone() is None
@@ -138,6 +138,50 @@ def test_a_store_of_schema_3_has_its_signatures_narrowed_to_32_bit_values(tmp_pa
     old.commit()
     old.close()
     conn = store.connect(tmp_path / "k.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     (signature,) = conn.execute("SELECT signature FROM signatures").fetchone()
     assert np.frombuffer(signature, dtype=np.uint32).tolist() == values.tolist()
+
+
+def test_a_store_of_schema_4_has_binary_centroids_and_clustered_lookups_with_the_same_values(tmp_path: Path) -> None:
+    """Schema 4 kept a story's centroid as JSON, and its lookup rows in heaps read in rowid
+    order: the upgrade keeps every weight exactly, and the latest stories of a term, in order,
+    before those any later article brings."""
+    import json
+    import sqlite3
+
+    from khabar.store import groups
+
+    centroid = {"انتخابات": 0.1 + 0.2, "مجلس": 1 / 3, "نامزد": 2.5e-17}
+    old = sqlite3.connect(tmp_path / "k.db")
+    old.executescript(
+        "CREATE TABLE stories (id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, first_ts INTEGER, last_ts INTEGER,"
+        " size INTEGER NOT NULL, centroid TEXT NOT NULL, entities TEXT NOT NULL DEFAULT '{}');"
+        "CREATE INDEX stories_subject ON stories(subject_id);"
+        "CREATE TABLE story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL);"
+        "CREATE INDEX story_terms_term ON story_terms(term);"
+        "CREATE TABLE story_entities (key TEXT NOT NULL, story_id TEXT NOT NULL);"
+        "CREATE INDEX story_entities_key ON story_entities(key);"
+        "INSERT INTO story_terms VALUES ('مجلس', 's2'), ('مجلس', 's1'), ('نامزد', 's1'), ('مجلس', 's3');"
+        "INSERT INTO story_entities VALUES ('ایران', 's1');"
+        "PRAGMA user_version=4;"
+    )
+    old.execute(
+        "INSERT INTO stories VALUES ('s1', 'u1', 10, 20, 2, ?, ?)",
+        (json.dumps(centroid, ensure_ascii=False), json.dumps({"ایران": 2}, ensure_ascii=False)),
+    )
+    old.execute("INSERT INTO stories VALUES ('s2', 'u1', NULL, NULL, 0, '{}', '{}')")
+    old.commit()
+    old.close()
+    conn = store.connect(tmp_path / "k.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert groups.story(conn, "s1") == groups.StoryRow("s1", "u1", 10, 20, 2, centroid, {"ایران": 2})
+    assert groups.story(conn, "s2") == groups.StoryRow("s2", "u1", None, None, 0, {}, {})
+    assert groups.subject_stories(conn, "u1") == ["s1", "s2"]
+    assert groups.latest_stories(conn, "term", "مجلس") == ["s3", "s1", "s2"]
+    assert groups.latest_stories(conn, "entity", "ایران") == ["s1"]
+    groups.index_stories(conn, [("term", "مجلس", 1, "s4")])  # an article's, after the upgrade
+    assert groups.latest_stories(conn, "term", "مجلس") == ["s4", "s3", "s1", "s2"]
+    assert (
+        conn.execute("SELECT name FROM sqlite_master WHERE name IN ('story_terms', 'story_entities')").fetchall() == []
+    )

@@ -93,7 +93,7 @@ class Grouper:
         self._signatures: dict[int, tuple[bytes, int]] = {}  # rowid → (signature, size) of those
         self._new_signatures: list[tuple[int, bytes, int, bool]] = []  # written at the batch's end
         self._new_originals: list[tuple[int, bytes, int, tuple[int, ...]]] = []  # into the band index then
-        self._new_lookups: list[tuple[str, str, str]] = []  # (kind, value, story id), written at the batch's end
+        self._new_lookups: list[tuple[str, str, int, str]] = []  # `groups.index_stories`, at the batch's end
         self._unwritten: dict[tuple[str, str], list[str]] = {}  # those of keys not in `_latest`, newest first
 
     def start_batch(self, batch: list[Features], *, read_index: bool = True) -> None:
@@ -157,7 +157,7 @@ class Grouper:
             self._add_signature(rowid, f, bucketed=not article.duplicate_of)
             story_id = article.story_id or article.duplicate_of or article.id
             if not article.duplicate_of:
-                self._join(self._load(story_id) or _empty(story_id), f, ts)
+                self._join(rowid, self._load(story_id) or _empty(story_id), f, ts)
             return Assignment(article.duplicate_of, story_id, names)
         copy = self._copy_of(rowid, article.id, f, ts)
         if copy is not None:
@@ -165,7 +165,7 @@ class Grouper:
             if original is None:  # this article is earlier: it becomes the original
                 return Assignment(None, story_id, names, demoted)
             return Assignment(original, story_id, names)
-        return Assignment(None, self._story(article.id, f, ts), names)
+        return Assignment(None, self._story(rowid, article.id, f, ts), names)
 
     # copies
 
@@ -221,10 +221,10 @@ class Grouper:
 
     # stories
 
-    def _story(self, article_id: str, f: Features, ts: int | None) -> str:
+    def _story(self, rowid: int, article_id: str, f: Features, ts: int | None) -> str:
         vector = self._weights(f.terms)
         if not vector:
-            return self._new_story(article_id, vector, f, ts)
+            return self._new_story(rowid, article_id, vector, f, ts)
         top = sorted(vector, key=vector.__getitem__, reverse=True)
         keys = [e.key for e in f.entities[:8]]
         best, best_score = None, 0.0
@@ -236,11 +236,13 @@ class Grouper:
             if score > best_score:
                 best, best_score = story, score
         if best is None or best_score < STORY_AT:
-            return self._new_story(article_id, vector, f, ts)
-        return self._join(best, f, ts, vector)
+            return self._new_story(rowid, article_id, vector, f, ts)
+        return self._join(rowid, best, f, ts, vector)
 
-    def _join(self, best: groups.StoryRow, f: Features, ts: int | None, vector: dict[str, float] | None = None) -> str:
-        """Add an article to a story: its centroid, time span, entities and subject."""
+    def _join(
+        self, rowid: int, best: groups.StoryRow, f: Features, ts: int | None, vector: dict[str, float] | None = None
+    ) -> str:
+        """Add the article of `rowid` to a story: its centroid, time span, entities and subject."""
         vector = vector if vector is not None else self._weights(f.terms)
         keys = [e.key for e in f.entities[:8]]
         self._stories[best.id] = best
@@ -257,29 +259,30 @@ class Grouper:
             best.last_ts = max(ts, best.last_ts) if best.last_ts is not None else ts
         for e in f.entities:
             best.entities[e.key] = best.entities.get(e.key, 0) + 1
-        self._changed(best, list(best.centroid)[:12], keys, before)
+        self._changed(rowid, best, list(best.centroid)[:12], keys, before)
         self._link_subject(best, f)
         return best.id
 
-    def _new_story(self, article_id: str, vector: dict[str, float], f: Features, ts: int | None) -> str:
+    def _new_story(self, rowid: int, article_id: str, vector: dict[str, float], f: Features, ts: int | None) -> str:
         story = groups.StoryRow(article_id, article_id, ts, ts, 1, vector, {e.key: 1 for e in f.entities})
         self._stories[article_id] = story
         top = sorted(vector, key=vector.__getitem__, reverse=True)[:12]
-        self._changed(story, top, [e.key for e in f.entities[:8]])
+        self._changed(rowid, story, top, [e.key for e in f.entities[:8]])
         self._link_subject(story, f)
         return article_id
 
     def _changed(
-        self, story: groups.StoryRow, top: list[str], keys: list[str], before: frozenset[str] = frozenset()
+        self, rowid: int, story: groups.StoryRow, top: list[str], keys: list[str], before: frozenset[str] = frozenset()
     ) -> None:
         """Remember to write the story and its new lookup rows (the terms and entities it did not
-        hold `before`) at the batch's end; the next article of this batch finds it at once."""
+        hold `before`, brought by the article of `rowid`) at the batch's end; the next article of
+        this batch finds it at once."""
         self._dirty.add(story.id)
         for kind, values in (("term", top), ("entity", keys)):
             for value in values:
                 if value in before:
                     continue
-                self._new_lookups.append((kind, value, story.id))
+                self._new_lookups.append((kind, value, rowid, story.id))
                 latest = self._latest.get((kind, value))
                 if latest is None:  # read from the store when asked: these rows are not there yet
                     latest = self._unwritten.setdefault((kind, value), [])

@@ -20,8 +20,9 @@ from khabar.store import crawl, groups, sqlite
 from khabar.store.sqlite import Connection
 
 # 2: `unindexed` apart from the articles (`_upgrade_from_1`); 3: band buckets made in memory from
-# the originals' signatures (`groups.upgrade_buckets`); 4: signatures of 32-bit values
-SCHEMA_VERSION = 4
+# the originals' signatures (`groups.upgrade_buckets`); 4: signatures of 32-bit values; 5: binary
+# story centroids, lookup tables clustered by term (`groups.binary_centroids`)
+SCHEMA_VERSION = 5
 _MMAP_BYTES = 1 << 40  # the whole file, whatever its size (the most this SQLite maps: see `sqlite`)
 # SQLite's page cache, KiB: with reads mapped, it holds what a write transaction changed. The
 # ingest writes 10,000 articles (`pipeline.COMMIT_EVERY`) in one; at the default 2 MB their
@@ -73,7 +74,7 @@ def connect(path: Path) -> Connection:
         conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
         conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, 1, 2, 3, SCHEMA_VERSION):
+        if version not in (0, 1, 2, 3, 4, SCHEMA_VERSION):
             raise StoreError(f"{path} has store schema {version}; this khabar reads {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
         conn.executescript(crawl.SCHEMA)
@@ -87,6 +88,8 @@ def connect(path: Path) -> Connection:
                 groups.upgrade_buckets(conn)
             if found in (1, 2, 3):
                 groups.narrow_signatures(conn)
+            if found in (1, 2, 3, 4):
+                groups.binary_centroids(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
     except sqlite.DatabaseError as e:
