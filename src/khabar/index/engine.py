@@ -212,7 +212,7 @@ class SearchIndex:
         self, plan: Plan, filters: list[tuple[tantivy.Occur, tantivy.Query]], *, relaxed: bool = False
     ) -> tantivy.Query:
         query = to_tantivy(plan, self.schema, relaxed=relaxed) if plan else tantivy.Query.all_query()
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters]) if filters else query
 
     def _each(self, searchers: list[tantivy.Searcher], work: Callable[[tantivy.Searcher], _T]) -> list[_T]:
         """`work` on every shard at once: the first in this thread, the others in threads of a

@@ -181,9 +181,14 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
     the proximity of the required words adds to the score."""
     if not plan:
         raise QueryError("the query has no words to search for")
-    clauses = []
+    clauses = [(tantivy.Occur.Should, q) for unit in plan.required for q in _boosts(unit, schema)]
+    if len(plan.required) == 1 and not plan.excluded and len(plan.near) < 2:
+        # One word: its spellings and their title boosts as one disjunction (the title's words
+        # are in `text`: the same matches, the same scores), which tantivy scores faster than a
+        # required clause beside optional ones ("این", in 69,000 of 200,000 articles: 0.75 ms
+        # against 1.09 for a shard's best 200)
+        return tantivy.Query.boolean_query([*_unit_clauses(plan.required[0], schema), *clauses])
     required = [_unit_query(unit, schema) for unit in plan.required]
-    clauses += [(tantivy.Occur.Should, q) for unit in plan.required for q in _boosts(unit, schema)]
     if relaxed and len(required) > 1:
         clauses.append(
             (
@@ -209,12 +214,18 @@ NEAR_BOOST = 2.0  # for two query words side by side in an article, in the order
 def _unit_query(unit: Unit, schema: tantivy.Schema) -> tantivy.Query:
     """A unit matches when any of its spellings matches in `text`, a single term also among the
     glued alternatives of `alt`."""
+    shoulds = _unit_clauses(unit, schema)
+    return shoulds[0][1] if len(shoulds) == 1 else tantivy.Query.boolean_query(shoulds)
+
+
+def _unit_clauses(unit: Unit, schema: tantivy.Schema) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The unit's spellings, as optional clauses (see `_unit_query`)."""
     shoulds = [(tantivy.Occur.Should, _spelling(schema, MATCH_FIELD, alternative)) for alternative in unit.alternatives]
     for alternative in unit.alternatives:
         if len(alternative) == 1:
             q = tantivy.Query.term_query(schema, "alt", alternative[0], index_option="freq")
             shoulds.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, ALT_BOOST)))
-    return shoulds[0][1] if len(shoulds) == 1 else tantivy.Query.boolean_query(shoulds)
+    return shoulds
 
 
 def _boosts(unit: Unit, schema: tantivy.Schema) -> list[tantivy.Query]:
