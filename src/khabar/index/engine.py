@@ -22,6 +22,7 @@ its own counts, which differ little between two halves of one mix (as in Elastic
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 from collections import Counter
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
@@ -254,18 +256,20 @@ class SearchIndex:
 
         found = self._each(searchers, top)
         total = sum(count for count, _ in found)
-        merged = sorted((hit for _, hits in found for hit in hits), key=lambda hit: -hit[0])[:depth]
+        # (itemgetter and `reverse`, not a lambda: as stable, and this runs on every query's 400 hits)
+        merged = sorted(itertools.chain.from_iterable(hits for _, hits in found), key=itemgetter(0), reverse=True)
+        del merged[depth:]
         if newest:
             return total, [(rowid, 0.0) for _, rowid, _ in merged[offset : offset + limit]]
         if sort == "relevance":
             return total, [(rowid, score) for score, rowid, _ in merged[offset : offset + limit]]
         moment = (now or dt.datetime.now(dt.UTC)).timestamp()
-        half_life = RECENCY_HALF_LIFE.total_seconds()
-        boosted = []
-        for score, rowid, published in merged:
-            fresh = 2 ** (-max(moment - published, 0) / half_life) if published is not None else 0.0
-            boosted.append((rowid, score * (1 + RECENCY_WEIGHT * fresh)))
-        boosted.sort(key=lambda pair: -pair[1])
+        half, weight = RECENCY_HALF_LIFE.total_seconds(), RECENCY_WEIGHT
+        boosted = [  # score × (1 + weight · 2^(−age / half life)); undated: the score
+            (rowid, score if published is None else score * (1 + weight * 2 ** (-max(moment - published, 0) / half)))
+            for score, rowid, published in merged
+        ]
+        boosted.sort(key=itemgetter(1), reverse=True)
         return total, boosted[offset : offset + limit]
 
     def _facets(self, searchers: list[tantivy.Searcher], query: tantivy.Query) -> dict[str, dict[str, int]]:
