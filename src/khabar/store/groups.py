@@ -209,8 +209,8 @@ def _centroid(centroid: dict[str, float]) -> tuple[str, bytes]:
 
 def _story(row: tuple) -> StoryRow:
     sid, subject, first, last, size, terms, weights, ents = row
-    weights = struct.unpack(f"<{len(weights) // 8}d", weights)
-    centroid = dict(zip(terms.split(TERM_SEP), weights, strict=True)) if terms else {}
+    values = struct.unpack(f"<{len(weights) // 8}d", weights)
+    centroid = dict(zip(terms.split(TERM_SEP), values, strict=True)) if terms else {}
     return StoryRow(sid, subject, first, last, size, centroid, json.loads(ents))
 
 
