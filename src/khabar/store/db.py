@@ -100,8 +100,7 @@ def connect(path: Path) -> Connection:
 def _upgrade_from_1(conn: Connection) -> None:
     """Store schema 1 → 2 (in the caller's transaction): what the index has not committed moves
     from a column of the articles to `unindexed`."""
-    columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
-    if "indexed" in columns:
+    if "indexed" in sqlite.columns(conn, "articles"):
         conn.execute("INSERT OR IGNORE INTO unindexed SELECT rowid FROM articles WHERE indexed = 0")
         conn.execute("DROP INDEX IF EXISTS articles_unindexed")
         conn.execute("ALTER TABLE articles DROP COLUMN indexed")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from khabar.store import sqlite
 from khabar.store.sqlite import Connection
 
 _STORIES = """
@@ -74,11 +75,10 @@ def upgrade_buckets(conn: Connection) -> None:
     """Store schema 1 or 2 → 3 (in the caller's transaction): the band buckets were a table
     (`lsh`, then `lsh_bands`); now they are made in memory from the signatures of the originals,
     which the signatures table marks."""
-    columns = [row[1] for row in conn.execute("PRAGMA table_info(signatures)")]
-    if "bucketed" not in columns:
+    if "bucketed" not in sqlite.columns(conn, "signatures"):
         conn.execute("ALTER TABLE signatures ADD COLUMN bucketed INTEGER NOT NULL DEFAULT 0")
     for table, column in (("lsh", "rowid"), ("lsh_bands", "article")):  # (schema 1's named its column rowid)
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+        if sqlite.has_table(conn, table):
             conn.execute(f"UPDATE signatures SET bucketed = 1 WHERE rowid IN (SELECT {column} FROM {table})")
             conn.execute(f"DROP TABLE {table}")
 
@@ -180,8 +180,7 @@ def binary_centroids(conn: Connection) -> None:
     JSON's floats round-trip). The lookup tables were heaps with an index on the term, read in
     rowid order; they are clustered by (term, seq), the rows moved in the same order, before any
     article's (their `seq` is below 0)."""
-    columns = [row[1] for row in conn.execute("PRAGMA table_info(stories)")]
-    if "centroid" in columns:
+    if "centroid" in sqlite.columns(conn, "stories"):
         conn.execute("DROP INDEX IF EXISTS stories_subject")
         conn.execute("ALTER TABLE stories RENAME TO stories_json")
         conn.execute(_STORIES.format(name="stories"))  # (not executescript: it would commit)
@@ -194,7 +193,7 @@ def binary_centroids(conn: Connection) -> None:
         conn.execute("DROP TABLE stories_json")
         conn.execute("CREATE INDEX stories_subject ON stories(subject_id)")
     for old, (table, column) in (("story_terms", _LOOKUPS["term"]), ("story_entities", _LOOKUPS["entity"])):
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (old,)).fetchone():
+        if sqlite.has_table(conn, old):
             conn.execute(
                 f"INSERT OR IGNORE INTO {table} SELECT {column}, rowid - (SELECT max(rowid) + 1 FROM {old}), story_id"
                 f" FROM {old}"

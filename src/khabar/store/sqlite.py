@@ -14,4 +14,14 @@ Connection = sqlite3.Connection
 DatabaseError = sqlite3.DatabaseError
 connect = sqlite3.connect
 
-__all__ = ["Connection", "DatabaseError", "connect"]
+
+def columns(conn: Connection, table: str) -> list[str]:
+    """The column names of `table` (what a schema upgrade asks of an older store)."""
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def has_table(conn: Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+__all__ = ["Connection", "DatabaseError", "columns", "connect", "has_table"]
