@@ -44,7 +44,7 @@ from pathlib import Path
 
 from khabar.index.engine import SearchIndex
 from khabar.inputs import scan_inputs
-from khabar.pipeline import COMMIT_EVERY, analysed, worker_pool
+from khabar.pipeline import COMMIT_EVERY, analysed, fewer_collections, worker_pool
 from khabar.service import Khabar
 from khabar.store import sqlite as sqlite3
 from khabar.text.dates import TEHRAN
@@ -215,7 +215,7 @@ def engine_ingest(collection: Path, work: Path) -> float:
     found = (unread for _, unread in scan_inputs([collection]))
     count = 0
     start = time.perf_counter()
-    with worker_pool(os.cpu_count() or 1) as pool, index.writer() as writer:
+    with worker_pool(os.cpu_count() or 1) as pool, index.writer() as writer, fewer_collections():
         while chunk := list(itertools.islice(found, 5000)):  # (map submits all it is given at once)
             for _, (fields, _) in pool.map(analysed, chunk, itertools.repeat(False), chunksize=64):
                 count += 1

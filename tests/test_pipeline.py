@@ -5,6 +5,7 @@ again completes."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from khabar import store
 from khabar.models import Article
-from khabar.pipeline import WORKER_NICE, Ingester, worker_pool
+from khabar.pipeline import GC_YOUNG, WORKER_NICE, Ingester, fewer_collections, worker_pool
 from khabar.service import Khabar
 
 
@@ -84,5 +85,17 @@ def test_the_workers_give_way_to_the_writing_process() -> None:
     pool = worker_pool(1)
     try:
         assert pool.submit(os.nice, 0).result() == min(os.nice(0) + WORKER_NICE, 19)
+        assert pool.submit(gc.get_threshold).result()[0] == GC_YOUNG
     finally:
         pool.shutdown()
+
+
+def test_an_ingest_collects_garbage_less_often_and_leaves_the_collector_as_it_found_it() -> None:
+    before = gc.get_threshold()
+    try:
+        with fewer_collections():
+            assert gc.get_threshold() == (GC_YOUNG, *before[1:])
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert gc.get_threshold() == before

@@ -37,7 +37,7 @@ from khabar.index.engine import SORTS as SORTS  # re-exported for the CLI and th
 from khabar.index.engine import SearchIndex
 from khabar.inputs import read_page, scan_inputs
 from khabar.models import Article, Copy, Hit, SearchResult, Story
-from khabar.pipeline import Ingester, IngestReport
+from khabar.pipeline import Ingester, IngestReport, fewer_collections
 from khabar.store.sqlite import Connection
 from khabar.text.dates import TEHRAN, parse_user_date
 from khabar.text.highlight import snippet
@@ -85,7 +85,7 @@ class Khabar:
 
     def ingest(self, paths: Iterable[Path], progress: Callable[[IngestReport], None] | None = None) -> IngestReport:
         """Store and index every article under `paths`; bad inputs are reported, not fatal."""
-        with self.index.writer() as writer:
+        with self.index.writer() as writer, fewer_collections():
             ingester = Ingester(self.conn, writer, grouper=self._grouper())
             try:
                 ingester.catch_up()
@@ -105,7 +105,7 @@ class Khabar:
         number of articles indexed."""
         self.index.rebuild()
         store.mark_all_unindexed(self.conn)
-        with self.index.writer() as writer:
+        with self.index.writer() as writer, fewer_collections():
             ingester = Ingester(self.conn, writer, grouper=self._grouper())
             try:
                 return ingester.catch_up()
