@@ -37,7 +37,6 @@ from khabar.index.engine import IndexWriter
 from khabar.inputs import Failure, Item, Skipped, Unread
 from khabar.models import Article
 from khabar.store.sqlite import Connection
-from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
@@ -358,7 +357,7 @@ def prepare(rowid: int, article: Article, group: bool) -> tuple[dict[str, str | 
     fields, (title, lead, body) = analysed_document(rowid, article)
     if not group:
         return fields, None
-    return fields, features(article, [t for t in title if t != GAP], [t for t in lead + body if t != GAP])
+    return fields, features(article, title, lead + body)
 
 
 def analysed(found: Article | Unread, group: bool = True) -> tuple[Item, Prepared | None]:
