@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from khabar import Khabar, QueryError, StoreError
+from khabar.index.documents import COMMON
 from khabar.text.dates import TEHRAN
 
 NOW = dt.datetime(2023, 6, 10, 12, 0, tzinfo=TEHRAN)
@@ -80,6 +81,28 @@ def test_a_phrase_is_its_words_in_order_not_its_pairs_apart_nor_across_punctuati
     assert titles(k, '"نفت خام آسیا"') == ["الف"]
     assert set(titles(k, '"نفت خام"')) == {"الف", "ب"}
     assert set(titles(k, '"خام نفت"')) == set()
+
+
+def test_a_phrase_with_an_uncommon_word_is_checked_by_positions(tmp_path: Path) -> None:
+    """Pairs of common words are read from the `pair` field; a pair with a word off the list is
+    not indexed, and the phrase is matched by positions, as strictly."""
+    assert "گوزن" not in COMMON and "بنفش" not in COMMON and {"در", "جنگل"} <= COMMON
+    bodies = {
+        "الف": "در جنگل گوزن بنفش دیده شد.",
+        "ب": "گوزن در کنار گل بنفش ایستاد و در جنگل ماند.",  # the words apart
+        "پ": "یک گوزن، بنفش بود.",  # across a comma
+    }
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"title": t, "body": b}, ensure_ascii=False) for t, b in bodies.items()), encoding="utf-8"
+    )
+    k = Khabar(tmp_path / "data")
+    k.ingest([path])
+    assert titles(k, '"گوزن بنفش"') == ["الف"]
+    assert titles(k, '"جنگل گوزن بنفش"') == ["الف"]
+    assert set(titles(k, '"در جنگل"')) == {"الف", "ب"}
+    assert set(titles(k, "گوزن بنفش")) == {"الف", "ب", "پ"}
+    assert titles(k, "گوزن بنفش", sort="relevance")[0] == "الف"  # side by side: the nearness bonus
 
 
 def test_exclusion(kh: Khabar) -> None:

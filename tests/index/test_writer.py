@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from khabar.index.documents import document_fields
+from khabar.index.documents import COMMON, PAIR, document_fields
 from khabar.index.engine import SearchIndex
 from khabar.models import Article
 
@@ -30,3 +30,9 @@ def test_an_original_demoted_to_a_copy_leaves_the_index(tmp_path: Path) -> None:
         writer.commit()
     assert index.document_count() == 1
     assert index.search("آنکارا").total == 0 and index.search("دیدار").total == 1
+
+
+def test_only_two_common_words_side_by_side_make_a_pair_term() -> None:
+    assert {"تیم", "ملی", "فوتبال"} <= COMMON and "گوزن" not in COMMON
+    fields = document_fields(1, Article(title="خبر", body="تیم ملی فوتبال، تیم گوزن ملی."))
+    assert fields["pair"].split(" ") == [f"تیم{PAIR}ملی", f"ملی{PAIR}فوتبال"]  # none across the comma

@@ -16,10 +16,15 @@ only to add to the score of the articles that match. (The lead had such a field 
 it the known-item set scores as well or better, MRR@10 0.997 against 0.995, and a query at 1M
 articles takes 1.25 ms at the median instead of 1.77.)
 
-`pair` holds every two words that stand side by side (not across a punctuation gap), as one
-term: a two-word phrase is one posting list to read, not two long ones whose positions must be
-compared ("این تیم", in 352,000 of a million articles: 113 ms as a phrase, 7 ms as a pair), and the
-bonus for query words side by side is a few such lists (Lucene's shingles, for all words).
+`pair` holds two words that stand side by side (not across a punctuation gap) as one term, when
+both are common words (`COMMON`): a two-word phrase of them is one posting list to read, not two
+long ones whose positions must be compared ("این تیم", in 352,000 of a million articles: 113 ms as
+a phrase, 7 ms as a pair), and the bonus for query words side by side is a few such lists
+(Lucene's common-grams filter). A phrase with a word off the list has a short posting list to
+start from, and is checked by positions (`khabar.index.query`). The pairs of every two words had
+cost two thirds of tantivy's indexing (240 µs an article of 20,000 bench articles, 119 without
+the pairs of uncommon words, which were 14% of the pairs but nearly all the distinct ones) and
+half the index's size.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from importlib import resources
+from operator import and_
 
 import jdatetime
 import tantivy
@@ -41,9 +48,13 @@ MATCH_FIELD = "text"
 BOOSTS = {"title": 3.0}
 ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
 PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
-# Bumped whenever the schema or the analysis changes what an index holds: an index of another
-# version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 10
+# The words of `pair` terms: those in at least 0.2% of the shared corpus's real articles, in
+# term form (tools/common_words.py makes the list; at a million articles, a word off it is in
+# some 2,000 or fewer, a short list to check a phrase by positions from).
+COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(encoding="utf-8").split())
+# Bumped whenever the schema, the analysis or the common words change what an index holds: an
+# index of another version is rebuilt from the store (`khabar reindex`, or the next ingest).
+INDEX_VERSION = 11
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -102,10 +113,13 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
         fields["title"] = " ".join(words[0])
     if alternatives:
         fields["alt"] = " ".join(alternatives)
-    join = PAIR.join  # (mapped over pairwise: C loops, where a generator of f-strings took 80 µs an article)
-    pairs = " ".join([pair for w in words for pair in map(join, itertools.pairwise(w)) if GAP not in pair])
+    join, common = PAIR.join, COMMON.__contains__  # (C loops: a generator of f-strings took 80 µs an article)
+    pairs: list[str] = []
+    for w in words:  # (a GAP is not a common word: no pair runs across it)
+        flags = list(map(common, w))
+        pairs += itertools.compress(map(join, itertools.pairwise(w)), map(and_, flags, flags[1:]))
     if pairs:
-        fields["pair"] = pairs
+        fields["pair"] = " ".join(pairs)
     return fields, words[:3]
 
 

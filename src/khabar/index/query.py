@@ -23,7 +23,7 @@ import tantivy
 
 from khabar.errors import QueryError
 from khabar.index import syntax
-from khabar.index.documents import ALT_BOOST, BOOSTS, MATCH_FIELD, PAIR
+from khabar.index.documents import ALT_BOOST, BOOSTS, COMMON, MATCH_FIELD, PAIR
 from khabar.text import lexicon
 from khabar.text.analysis import Term, analyze, is_stop
 
@@ -202,7 +202,8 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
         clauses += [(tantivy.Occur.Must, q) for q in required]
     clauses += [(tantivy.Occur.MustNot, _unit_query(unit, schema)) for unit in plan.excluded]
     for first, second in itertools.pairwise(plan.near):
-        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(_pair(schema, first, second), NEAR_BOOST)))
+        near = _side_by_side(schema, first, second)
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(near, NEAR_BOOST)))
     if not required:
         raise QueryError("the query only excludes: say what to look for")
     return tantivy.Query.boolean_query(clauses)
@@ -242,18 +243,29 @@ def _boosts(unit: Unit, schema: tantivy.Schema) -> list[tantivy.Query]:
 
 
 def _spelling(schema: tantivy.Schema, field: str, alternative: tuple[str, ...]) -> tantivy.Query:
-    """One spelling in `field`; in `text`, a phrase is read from the `pair` field: two words are
-    one pair term, and a longer phrase is checked word by word only where all its pairs are."""
+    """One spelling in `field`; in `text`, a phrase's pairs of common words are read from the
+    `pair` field: two words are one pair term, and a longer phrase is checked word by word only
+    where all its pairs are."""
     if len(alternative) == 1:
         return tantivy.Query.term_query(schema, field, alternative[0])
     if field != MATCH_FIELD:
         return tantivy.Query.phrase_query(schema, field, list(alternative))
-    pairs = [_pair(schema, a, b) for a, b in itertools.pairwise(alternative)]
-    if len(pairs) == 1:
-        return pairs[0]
-    where = tantivy.Query.const_score_query(tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in pairs]), 0.0)
+    if len(alternative) == 2:
+        return _side_by_side(schema, *alternative)
+    pairs = [_pair(schema, a, b) for a, b in itertools.pairwise(alternative) if a in COMMON and b in COMMON]
     phrase = tantivy.Query.phrase_query(schema, field, list(alternative))
+    if not pairs:
+        return phrase
+    where = tantivy.Query.const_score_query(tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in pairs]), 0.0)
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, where), (tantivy.Occur.Must, phrase)])
+
+
+def _side_by_side(schema: tantivy.Schema, first: str, second: str) -> tantivy.Query:
+    """Two words side by side in `text`: their `pair` term when both are common words, else a
+    phrase, checked by positions from the uncommon word's short posting list."""
+    if first in COMMON and second in COMMON:
+        return _pair(schema, first, second)
+    return tantivy.Query.phrase_query(schema, MATCH_FIELD, [first, second])
 
 
 def _pair(schema: tantivy.Schema, first: str, second: str) -> tantivy.Query:
