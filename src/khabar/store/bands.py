@@ -61,7 +61,8 @@ class BandIndex:
 
     def buckets(self, keys: Iterable[int], latest: int) -> dict[int, list[int]]:
         """Band key → the `latest` last rowids in its bucket (ascending), for the keys that have one."""
-        wanted = np.unique(np.fromiter(keys, dtype=np.uint64))
+        wanted = np.sort(np.fromiter(keys, dtype=np.uint64))  # (distinct, by a sort: np.unique hashed, 4× slower)
+        wanted = wanted[np.concatenate(([True], wanted[1:] != wanted[:-1]))] if len(wanted) > 1 else wanted
         byte, mask = _bits(wanted)
         wanted = wanted[self._seen[byte] & mask != 0] << np.uint64(32)
         found: dict[int, list[int]] = {}
