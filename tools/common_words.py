@@ -1,6 +1,6 @@
 """Rebuild the index's list of common words from ../shared (run from the repository root).
 
-    python3 tools/common_words.py [SHARED_DIR] [OUTPUT]
+    .venv/bin/python tools/common_words.py [SHARED_DIR] [OUTPUT]   (it needs khabar installed)
 
 Writes src/khabar/index/common.txt: every canonical term (`khabar.text.analysis.primary_terms`)
 found in at least MIN_SHARE of the articles of SHARED_DIR/corpus/articles.jsonl (2,400 real
