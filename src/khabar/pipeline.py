@@ -43,8 +43,11 @@ BATCH = 500
 # Articles between two commits. At one batch (500), merging the index's segments took 9 s of the
 # writing process's 37 s of CPU over 20,000 bench articles, and a store transaction per batch
 # wrote the pages of the band buckets and stories it touched every time (10,000 into a store of
-# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store).
-COMMIT_EVERY = 10_000
+# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store). At a
+# million, a commit still rewrote most pages of the store's indexes keyed at random (article ids,
+# stories, lookup terms), and started merges of the index: the last 100,000 bench articles into
+# 900,000 took the writing process 95 s of CPU at 10,000 a commit, 86 s at 20,000.
+COMMIT_EVERY = 20_000
 Prepared = tuple[dict[str, str | int], "Features | None"]  # an article's index fields and grouping features
 PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
 # The workers' priority: the one writing process is the ingest's serial stage, and when every core
