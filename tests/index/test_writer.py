@@ -1,8 +1,10 @@
+import random
 from pathlib import Path
 
 from khabar.index.documents import COMMON, PAIR, document_fields
 from khabar.index.engine import SearchIndex
 from khabar.models import Article
+from khabar.text.analysis import positioned_terms
 
 
 def test_adding_an_article_again_replaces_its_document(tmp_path: Path) -> None:
@@ -36,3 +38,20 @@ def test_only_two_common_words_side_by_side_make_a_pair_term() -> None:
     assert {"تیم", "ملی", "فوتبال"} <= COMMON and "گوزن" not in COMMON
     fields = document_fields(1, Article(title="خبر", body="تیم ملی فوتبال، تیم گوزن ملی."))
     assert fields["pair"].split(" ") == [f"تیم{PAIR}ملی", f"ملی{PAIR}فوتبال"]  # none across the comma
+
+
+def test_pair_terms_are_every_two_common_words_side_by_side_in_each_part() -> None:
+    """Held to the plain definition on random texts: words on and off the list, commas, a part
+    that begins or ends with a common word, a part of one word."""
+    rng = random.Random(4)
+    vocabulary = ["تیم", "ملی", "فوتبال", "گوزن", "کرگدن", "،", "امروز", "ایران"]
+    for _ in range(200):
+        title, lead, body = (" ".join(rng.choices(vocabulary, k=rng.randint(1, 40))) for _ in range(3))
+        expected = [
+            f"{a}{PAIR}{b}"
+            for text in (title, lead, body)
+            for a, b in zip(positioned_terms(text)[0], positioned_terms(text)[0][1:], strict=False)
+            if a in COMMON and b in COMMON
+        ]
+        fields = document_fields(1, Article(title=title, lead=lead, body=body))
+        assert fields.get("pair", "").split(" ") == (expected or [""])

@@ -34,7 +34,6 @@ import datetime as dt
 import functools
 import itertools
 from importlib import resources
-from operator import and_
 
 import jdatetime
 import tantivy
@@ -114,14 +113,28 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
         fields["title"] = " ".join(words[0])
     if alternatives:
         fields["alt"] = " ".join(alternatives)
-    join, common = PAIR.join, COMMON.__contains__  # (C loops: a generator of f-strings took 80 µs an article)
-    pairs: list[str] = []
-    for w in words:  # (a GAP is not a common word: no pair runs across it)
-        flags = list(map(common, w))
-        pairs += itertools.compress(map(join, itertools.pairwise(w)), map(and_, flags, flags[1:]))
+    pairs = _common_pairs(words)
     if pairs:
-        fields["pair"] = " ".join(pairs)
+        fields["pair"] = pairs
     return fields, words[:3]
+
+
+def _common_pairs(parts: list[list[str]]) -> str:
+    """The `pair` terms of the parts' words: each two side by side that are both common (a GAP is
+    not: no pair runs across it), joined by spaces. All in C loops: which words are common, as a
+    byte each; the pairs', as those bytes of one big number ANDed with themselves shifted a
+    word; the pairs' two words picked by them and joined at once, not one small string a pair
+    (a generator of f-strings had taken 80 µs an article; a join a pair, 57; this, 41)."""
+    left: list[str] = []
+    right: list[str] = []
+    for words in parts:
+        common = int.from_bytes(bytes(map(COMMON.__contains__, words)), "little")
+        both = (common & (common >> 8)).to_bytes(len(words), "little")  # (its last byte is 0)
+        left += itertools.compress(words, both)
+        right += itertools.compress(words[1:], both)
+    joined = [None, PAIR, None, " "] * len(left)
+    joined[0::4], joined[2::4] = left, right
+    return "".join(joined[:-1])
 
 
 def article_document(fields: dict[str, str | int]) -> tantivy.Document:
