@@ -35,3 +35,21 @@ def test_pages_counts_and_facets_span_every_shard(tmp_path: Path) -> None:
     facets = index.search("خبر", limit=1).facets
     assert facets["agency"] == {"ایرنا": 6, "ایسنا": 2}
     assert len(facets["day"]) == 8 and list(facets["day"]) == sorted(facets["day"], reverse=True)
+
+
+def test_an_undated_article_comes_last_among_the_newest_and_is_not_boosted(tmp_path: Path) -> None:
+    """An article with no publish time has no `ts`: sorted by time it follows every dated one,
+    and the recency prior leaves its score as it is; a dated one's grows by its age."""
+    index = SearchIndex(tmp_path / "index")
+    now = dt.datetime(2026, 11, 1, 12, tzinfo=TEHRAN)
+    with index.writer() as writer:
+        for rowid in range(1, 5):
+            published = None if rowid == 4 else now - dt.timedelta(days=7 * (rowid - 1))
+            writer.add(document_fields(rowid, Article(title="گزارش", body="خبر", published=published)))
+        writer.commit()
+    assert [rowid for rowid, _ in index.search("خبر", sort="newest").ranked] == [1, 2, 3, 4]
+    relevance = dict(index.search("خبر", sort="relevance").ranked)
+    best = dict(index.search("خبر", now=now).ranked)
+    assert best.keys() == relevance.keys() == {1, 2, 3, 4}
+    # × (1 + 0.5 · 2^(−age / 7 days)): today × 1.5, a week ago × 1.25, two weeks × 1.125
+    assert [round(best[rowid] / relevance[rowid], 6) for rowid in (1, 2, 3, 4)] == [1.5, 1.25, 1.125, 1.0]
