@@ -113,6 +113,8 @@ def test_the_month_may_and_wet_clothes_stay_findable(small: Khabar) -> None:
     assert titles(small, "ماه می") == {"گزارش هوا"}
     assert titles(small, "لباس") == {"خشکشویی"}
     assert "خشکشویی" in titles(small, "تر")
+    # the spaced words, typed joined: found among the glued alternatives (`alt`), alone or not
+    assert titles(small, "لباستر") == titles(small, "لباستر بند") == {"خشکشویی"}
 
 
 def test_comparative_spellings_match(small: Khabar) -> None:
