@@ -184,3 +184,25 @@ def test_an_index_of_another_format_is_rebuilt_from_the_store(tmp_path: Path, kh
         stale.search("وین")
     assert stale.reindex() == 1
     assert stale.search("وین").total == 1
+
+
+def test_a_recent_article_below_the_best_of_all_is_still_raised(tmp_path: Path, monkeypatch) -> None:
+    """The prior reranks the best of all matches and the best of the recent ones: yesterday's
+    article is raised above older, somewhat better matches even where more than RERANK_WINDOW of
+    them rank above it by relevance (a window of 2 here, as a million articles hold hundreds; one
+    shard, so that every article's BM25 counts the same articles)."""
+    monkeypatch.setattr("khabar.index.engine.RERANK_WINDOW", 2)
+    monkeypatch.setattr("khabar.index.engine.SHARDS", 1)
+    older = [
+        {"title": f"گزارش {i}", "body": "نرخ تورم در این ماه بالا رفت و تورم به اوج رسید.", "published": day(300 + i)}
+        for i in range(6)
+    ]
+    fresh = {"title": "گزارش تازه", "body": "نرخ تورم در این ماه بالا رفت و قیمت به اوج رسید.", "published": day(0.5)}
+    path = tmp_path / "window.jsonl"
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in [*older, fresh]), encoding="utf-8")
+    k = Khabar(tmp_path / "data")
+    k.ingest([path])
+    assert titles(k, "تورم", sort="relevance")[-1] == "گزارش تازه"  # it says "تورم" once, they twice
+    first = k.search("تورم", now=NOW, limit=1)
+    assert first.total == 7 and [h.title for h in first.hits] == ["گزارش تازه"]
+    assert titles(k, "تورم")[0] == "گزارش تازه"

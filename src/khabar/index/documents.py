@@ -54,7 +54,8 @@ PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term hold
 COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(encoding="utf-8").split())
 # Bumped whenever the schema, the analysis or the common words change what an index holds: an
 # index of another version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 11
+INDEX_VERSION = 12
+WEEK = 7 * 86_400  # seconds: the `week` field's buckets of publish time
 
 _JALALI_MONTHS = (
     "فروردین",
@@ -81,6 +82,9 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("pair", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
+    # publish time ÷ WEEK, a few terms for the recent articles: ranges of it read their postings,
+    # not every article's time (as a range of `ts`, a fast field, does)
+    sb.add_integer_field("week", indexed=True)
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
     return sb.build()
 
@@ -99,6 +103,7 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
     if article.published:
         parts.append(date_words(article))
         fields["ts"] = int(article.published.timestamp())
+        fields["week"] = fields["ts"] // WEEK
         fields["day"] = jalali_day(article.published)
     if article.agency:
         fields["agency"] = agency_key(article.agency)

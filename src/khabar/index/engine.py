@@ -6,9 +6,10 @@ rowid, agency, publish time and day); the texts live in the store, so an index o
 format is simply rebuilt from it.
 
 Ranking: BM25 over all the text (title, lead, body and date words), the title's scored again,
-a bonus for the query's words side by side, and by default a recency prior for news: the top
-hits are reranked by score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)). Sorting by
-"relevance" leaves it out, "newest" sorts by time.
+a bonus for the query's words side by side, and by default a recency prior for news: an
+article of the last RECENT scores score × (1 + RECENCY_WEIGHT · 2^(−age / RECENCY_HALF_LIFE)),
+and the best recent ones are reranked with the best of all (`_run`). Sorting by "relevance"
+leaves it out, "newest" sorts by time.
 
 Shards: the index is SHARDS tantivy indexes, an article in the one its rowid picks (odd and even
 rowids: the same mix of old and new, long and short in each). A query runs on all of them at
@@ -36,13 +37,14 @@ import numpy as np
 import tantivy
 
 from khabar.errors import QueryError, StoreError
-from khabar.index.documents import INDEX_VERSION, MATCH_FIELD, agency_key, article_document, build_schema
+from khabar.index.documents import INDEX_VERSION, MATCH_FIELD, WEEK, agency_key, article_document, build_schema
 from khabar.index.query import Plan, plan_query, to_tantivy
 
 SORTS = ("best", "relevance", "newest")
 RECENCY_WEIGHT = 0.5  # how much a story of today outranks an equally relevant old one
 RECENCY_HALF_LIFE = dt.timedelta(days=7)
-RERANK_WINDOW = 200  # hits reranked by the recency prior
+RERANK_WINDOW = 100  # recent hits reranked by the recency prior, a shard
+RECENT = 6 * RECENCY_HALF_LIFE  # older, the prior would raise a score by under 1%: it leaves it
 MAX_OFFSET = 10_000  # deeper than any reader pages; a filter narrows better
 SHARDS = 2  # one a core of the machine this was measured on (module docstring)
 FACET_AGENCIES = 30
@@ -235,11 +237,23 @@ class SearchIndex:
         now: dt.datetime | None,
     ) -> tuple[int, list[tuple[int, float]]]:
         """(total, [(rowid, score)]) of one page: each shard's best (or newest) `offset + limit`,
-        or for the recency prior its best RERANK_WINDOW, merged. The hits are merged and reranked as
-        arrays: as tuples, unpacking, merging and reranking a 1-word query's 400 hits took 180 µs,
-        as arrays 100 µs (of about 1 ms in all at 100,000 articles)."""
+        merged. For the recency prior, also each shard's best RERANK_WINDOW of the articles of the
+        last RECENT, the only ones it raises, when there are more matches: all reranked, each
+        once. No other article can reach the page: an older one is not raised, and is below the
+        page's last score already.
+
+        The prior had reranked the best 200 of all matches of a shard instead. At a million
+        articles, with the news of the last weeks among them, those held few recent articles: of
+        the first pages that the prior's formula makes of all matches, the window's shared 32-70%
+        of the articles (1-4 word bench queries), this way's 98-99%. It costs a second search,
+        of the recent articles only: p50 0.1 ms more for 1 word, 0.4 for 2, 0.8 for 4 words.
+
+        The hits are merged and reranked as arrays: as tuples, a 1-word query's 400 hits took
+        180 µs, as arrays 100 µs."""
         newest = sort == "newest" or not plan
-        depth = offset + limit if newest or sort == "relevance" else max(RERANK_WINDOW, offset + limit)
+        prior = sort == "best" and bool(plan)
+        depth = offset + limit
+        moment = (now or dt.datetime.now(dt.UTC)).timestamp()
 
         def top(searcher: tantivy.Searcher) -> tuple[int, tuple, list, list]:
             """(matches, keys (score or time), rowids, times) of one shard's hits."""
@@ -247,31 +261,39 @@ class SearchIndex:
                 result = searcher.search(query, limit=depth, order_by_field="ts", order=tantivy.Order.Desc)
             else:
                 result = searcher.search(query, limit=depth)
-            if not (hits := result.hits):
+            hits = result.hits
+            if prior and len(hits) == depth:  # more matches than it read: the best of the recent too
+                hits += searcher.search(self._recent(query, moment), limit=RERANK_WINDOW, count=False).hits
+            if not hits:
                 return result.count, (), [], []
             keys, addresses = zip(*hits, strict=True)
             rowids = searcher.fast_field_values("doc", addresses)
-            times = searcher.fast_field_values("ts", addresses) if sort == "best" else []
+            times = searcher.fast_field_values("ts", addresses) if prior else []
             return result.count, keys, rowids, times
 
         found = self._each(searchers, top)
         total = sum(count for count, _, _, _ in found)
         keys = np.array([key for _, keys, _, _ in found for key in keys], dtype=float)  # (None: nan)
         keys[np.isnan(keys)] = -np.inf  # (an article with no time, among the newest: last)
-        order = np.argsort(-keys, kind="stable")[:depth]  # (stable: as the shards gave them, on a tie)
-        rowids = np.array([rowid for _, _, rowids, _ in found for rowid in rowids], dtype=np.int64)[order]
-        scores = keys[order]
-        if newest or sort == "relevance":
-            page = np.arange(offset, min(offset + limit, len(order)))
-            if newest:
-                scores = np.zeros(len(order))
-        else:  # score × (1 + weight · 2^(−age / half life)); undated: the score
-            times = np.array([time for _, _, _, times in found for time in times], dtype=float)[order]
-            moment = (now or dt.datetime.now(dt.UTC)).timestamp()
+        rowids = np.array([rowid for _, _, rowids, _ in found for rowid in rowids], dtype=np.int64)
+        if prior:  # score × (1 + weight · 2^(−age / half life)) for the recent; else the score
+            first = np.sort(np.unique(rowids, return_index=True)[1])  # (a recent best hit came twice)
+            keys, rowids = keys[first], rowids[first]
+            times = np.array([time for _, _, _, times in found for time in times], dtype=float)[first]
             ages = np.maximum(moment - times, 0) / RECENCY_HALF_LIFE.total_seconds()
-            scores = np.where(np.isnan(times), scores, scores * (1 + RECENCY_WEIGHT * np.power(2.0, -ages)))
-            page = np.argsort(-scores, kind="stable")[offset : offset + limit]
-        return total, list(zip(rowids[page].tolist(), scores[page].tolist(), strict=True))
+            raised = ages <= RECENT / RECENCY_HALF_LIFE  # (nan, undated: False)
+            keys = np.where(raised, keys * (1 + RECENCY_WEIGHT * np.power(2.0, -ages)), keys)
+        page = np.argsort(-keys, kind="stable")[offset : offset + limit]  # (stable: as the shards gave them)
+        scores = np.zeros(len(page)) if newest else keys[page]
+        return total, list(zip(rowids[page].tolist(), scores.tolist(), strict=True))
+
+    def _recent(self, query: tantivy.Query, moment: float) -> tantivy.Query:
+        """`query`, of the articles of the last RECENT before `moment` (and after it) only."""
+        since = int(moment - RECENT.total_seconds()) // WEEK
+        weeks = tantivy.Query.range_query(self.schema, "week", tantivy.FieldType.Integer, since, None)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.const_score_query(weeks, 0.0))]
+        )
 
     def _facets(self, searchers: list[tantivy.Searcher], query: tantivy.Query) -> dict[str, dict[str, int]]:
         """Hits per agency (most first) and per Jalali day (newest first) of all matches, the
