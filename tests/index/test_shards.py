@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from khabar.index.documents import document_fields
-from khabar.index.engine import SHARDS, SearchIndex
+from khabar.index.engine import RECENT, SHARDS, SearchIndex
 from khabar.models import Article
 from khabar.text.dates import TEHRAN
 
@@ -39,17 +39,22 @@ def test_pages_counts_and_facets_span_every_shard(tmp_path: Path) -> None:
 
 def test_an_undated_article_comes_last_among_the_newest_and_is_not_boosted(tmp_path: Path) -> None:
     """An article with no publish time has no `ts`: sorted by time it follows every dated one,
-    and the recency prior leaves its score as it is; a dated one's grows by its age."""
+    and the recency prior leaves its score as it is; a dated one's grows by its age, until it is
+    older than RECENT."""
     index = SearchIndex(tmp_path / "index")
     now = dt.datetime(2026, 11, 1, 12, tzinfo=TEHRAN)
+    weeks_ago = {1: 0, 2: 1, 3: 2, 4: None, 5: 5, 6: 7}
     with index.writer() as writer:
-        for rowid in range(1, 5):
-            published = None if rowid == 4 else now - dt.timedelta(days=7 * (rowid - 1))
+        for rowid, weeks in weeks_ago.items():
+            published = None if weeks is None else now - dt.timedelta(weeks=weeks)
             writer.add(document_fields(rowid, Article(title="گزارش", body="خبر", published=published)))
         writer.commit()
-    assert [rowid for rowid, _ in index.search("خبر", sort="newest").ranked] == [1, 2, 3, 4]
+    assert dt.timedelta(weeks=5) < RECENT < dt.timedelta(weeks=7)  # (the two ages either side)
+    assert [rowid for rowid, _ in index.search("خبر", sort="newest").ranked] == [1, 2, 3, 5, 6, 4]
     relevance = dict(index.search("خبر", sort="relevance").ranked)
     best = dict(index.search("خبر", now=now).ranked)
-    assert best.keys() == relevance.keys() == {1, 2, 3, 4}
-    # × (1 + 0.5 · 2^(−age / 7 days)): today × 1.5, a week ago × 1.25, two weeks × 1.125
-    assert [round(best[rowid] / relevance[rowid], 6) for rowid in (1, 2, 3, 4)] == [1.5, 1.25, 1.125, 1.0]
+    assert best.keys() == relevance.keys() == set(weeks_ago)
+    # × (1 + 0.5 · 2^(−age / 7 days)): today × 1.5, a week ago × 1.25, two weeks × 1.125, five
+    # weeks × 1.015625; seven weeks (older than RECENT) and undated: as they are
+    ratios = [round(best[rowid] / relevance[rowid], 6) for rowid in weeks_ago]
+    assert ratios == [1.5, 1.25, 1.125, 1.0, 1.015625, 1.0]
