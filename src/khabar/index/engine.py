@@ -254,6 +254,7 @@ class SearchIndex:
         prior = sort == "best" and bool(plan)
         depth = offset + limit
         moment = (now or dt.datetime.now(dt.UTC)).timestamp()
+        recent = self._recent(query, moment) if prior else None  # (built once, for every shard)
 
         def top(searcher: tantivy.Searcher) -> tuple[int, tuple, list, list]:
             """(matches, keys (score or time), rowids, times) of one shard's hits."""
@@ -262,8 +263,8 @@ class SearchIndex:
             else:
                 result = searcher.search(query, limit=depth)
             hits = result.hits
-            if prior and len(hits) == depth:  # more matches than it read: the best of the recent too
-                hits += searcher.search(self._recent(query, moment), limit=RERANK_WINDOW, count=False).hits
+            if recent is not None and len(hits) == depth:  # more matches than it read: the best recent too
+                hits += searcher.search(recent, limit=RERANK_WINDOW, count=False).hits
             if not hits:
                 return result.count, (), [], []
             keys, addresses = zip(*hits, strict=True)
