@@ -22,7 +22,8 @@ real text, and 2-word queries filtered by agency and a date range. Latency is me
 engine (`SearchIndex.search`: planning, ranking with the recency prior as on the stream's last
 day, and the total, and again with the agency and day facets; FTS5: MATCH … ORDER BY rank
 LIMIT 10 and its count), p50 and p99. Also printed: ingest articles/s, index size beside the raw
-text size, the process's peak RSS. Ratios are khabar / FTS5 (for latency, lower is better).
+text size, the index's segments (a search reads each on its own), the process's peak RSS.
+Ratios are khabar / FTS5 (for latency, lower is better).
 Goals (issue 4, at 1M on two cores): p50 ≤ 2 ms, p99 ≤ 10 ms, ingest ≥ 1,000/s, index ≤ raw text.
 """
 
@@ -207,6 +208,7 @@ def khabar_side(collection: Path, work: Path, queries: dict[str, list[dict]], n:
         "faceted": faceted,
         "ingest/s": n / ingest,
         "index MB": _size(work / "khabar" / "index") / 1e6,
+        "segments": [searcher.num_segments for searcher in index.searchers()],
         # (khabar.db, its write-ahead log, the band buckets' cache khabar.bands.npy)
         "store MB": sum(f.stat().st_size for f in (work / "khabar").glob("khabar.*")) / 1e6,
         "latency": latency,
@@ -329,6 +331,7 @@ def main() -> None:
             print(
                 f"{'index / raw text':24}{ours['index MB'] * 1e6 / raw:>14.2f}{theirs['index MB'] * 1e6 / raw:>14.2f}"
             )
+            print(f"{'index segments a shard':24}{' '.join(map(str, ours['segments'])):>14}")
             print(f"{'store MB (texts)':24}{ours['store MB']:>14,.0f}")
             print(f"{'peak RSS MB (process)':24}{rss:>14,.0f}")
             print("query latency, p50 / p99 ms (khabar: ranked page and total; with facets: + agency and day counts)")

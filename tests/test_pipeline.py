@@ -47,6 +47,25 @@ def test_the_store_and_the_index_commit_every_commit_every_articles_and_at_the_e
     assert next(store.unindexed(reader.conn), []) == []
 
 
+def test_the_store_commits_on_its_own_between_two_commits_of_the_index(tmp_path: Path) -> None:
+    kh = Khabar(tmp_path / "data")
+    reader = Khabar(tmp_path / "data")
+    with kh.index.writer() as writer:
+        ingester = Ingester(kh.conn, writer, commit_every=6, store_commit_every=3)
+        for article in articles(4):
+            ingester.add("test", article)
+        ingester.flush()
+        ingester.flush()
+        assert reader.count() == 4 and kh.index.document_count() == 0
+        assert len(next(store.unindexed(reader.conn))) == 4  # committed as not yet indexed
+        for article in articles(6)[4:]:
+            ingester.add("test", article)
+        ingester.flush()
+        ingester.flush()
+        ingester.close()
+    assert kh.index.document_count() == 6 and next(store.unindexed(reader.conn), []) == []
+
+
 def test_a_process_killed_between_commits_loses_only_what_it_had_not_committed(tmp_path: Path) -> None:
     data, source = tmp_path / "data", tmp_path / "in.jsonl"
     source.write_text(

@@ -1,12 +1,13 @@
 """The one place that wires inputs → extract → store → index.
 
-`Ingester` stores, groups and indexes articles in batches. The store writes in one transaction
-from one commit of the index to the next, every COMMIT_EVERY articles (and at the end): the
-store commits first, then the index, then the store records what the index holds (its
-`unindexed` rows go), so a crash anywhere loses nothing committed, leaves nothing the store
-holds out of the index for longer than the next writer's `catch_up`, and a re-run adds no
-duplicate. Commits are that rare because each one costs: a segment in each shard of the index,
-which tantivy merges again and again, and every page the transaction touched written again.
+`Ingester` stores, groups and indexes articles in batches. The index commits every
+COMMIT_EVERY articles (and at the end): the store commits first, then the index, then the store
+records what the index holds (its `unindexed` rows go), so a crash anywhere loses nothing
+committed, leaves nothing the store holds out of the index for longer than the next writer's
+`catch_up`, and a re-run adds no duplicate. The store also commits on its own in between, every
+STORE_COMMIT_EVERY articles. Commits are that rare because each one costs: a commit of the index
+is a new segment in each shard, which tantivy merges again and again, and which every search
+reads on its own; a commit of the store writes every page its transaction touched again.
 Reading each input (decoding a JSONL line, extracting a page) and analysing it, most of the
 work, run in worker processes, one per core (`analysed`), while this process alone stores,
 groups and indexes: it gives each new article its rowid, groups it under that rowid and then
@@ -40,14 +41,22 @@ from khabar.store.sqlite import Connection
 from khabar.text.dates import TEHRAN
 
 BATCH = 500
-# Articles between two commits. At one batch (500), merging the index's segments took 9 s of the
-# writing process's 37 s of CPU over 20,000 bench articles, and a store transaction per batch
-# wrote the pages of the band buckets and stories it touched every time (10,000 into a store of
-# 100,000: 14.1 s at one batch, 11.4 s at 10,000 with a larger page cache for the store). At a
-# million, a commit still rewrote most pages of the store's indexes keyed at random (article ids,
-# stories, lookup terms), and started merges of the index: the last 100,000 bench articles into
-# 900,000 took the writing process 95 s of CPU at 10,000 a commit, 86 s at 20,000.
-COMMIT_EVERY = 20_000
+# Articles between two commits of the index: a commit is a segment in each shard, and a search
+# reads each segment on its own. tantivy merges eight segments of one size into one, so a bulk
+# ingest leaves up to seven of each size: at a million bench articles, 8 segments a shard at
+# 20,000 a commit, 3 at 100,000. With 8, a 1-4 word query's p50 was 2.5-3.7 ms; with 3, 1.9-2.6;
+# with 1 (the whole shard in one commit), 1.8-2.3. The index writer's memory holds these
+# articles until the commit (`SearchIndex.writer`). Merging fewer, larger segments also made the
+# engine's ingest faster (1,745/s at 20,000 a commit, 1,810 at 100,000).
+COMMIT_EVERY = 100_000
+# Articles between two commits of the store, when the index does not commit. A store transaction
+# of more would spill the pages it changed out of the page cache (`khabar.store.db`). At one
+# batch (500), a store transaction per batch wrote the pages of the band buckets and stories it
+# touched every time (10,000 into a store of 100,000: 14.1 s at one batch, 11.4 s at 10,000 with
+# a larger page cache for the store). At a million, a commit still rewrote most pages of the
+# store's indexes keyed at random (article ids, stories, lookup terms): the last 100,000 bench
+# articles into 900,000 took the writing process 95 s of CPU at 10,000 a commit, 86 s at 20,000.
+STORE_COMMIT_EVERY = 20_000
 Prepared = tuple[dict[str, str | int], "Features | None"]  # an article's index fields and grouping features
 PARALLEL_MIN = 64  # a batch this large is analysed in worker processes; a smaller one is not worth it
 # The workers' priority: the one writing process is the ingest's serial stage, and when every core
@@ -139,9 +148,11 @@ class Ingester:
         grouper: Grouper | None = None,
         pool: ProcessPoolExecutor | None = None,
         commit_every: int = COMMIT_EVERY,
+        store_commit_every: int = STORE_COMMIT_EVERY,
     ) -> None:
         """`pool`: worker processes to share (the caller's, which it shuts down itself);
-        `commit_every`: articles between two commits of the index (`close` commits the rest)."""
+        `commit_every`: articles between two commits of the index and the store (`close` commits
+        the rest); `store_commit_every`: between two commits of the store alone."""
         self._conn = conn
         self._writer = writer
         self._grouper = grouper
@@ -151,7 +162,9 @@ class Ingester:
         self._own_pool = pool is None
         self._started: Iterator[tuple[str, Item, Prepared | None]] | None = None
         self._commit_every = commit_every
-        self._uncommitted: list[int] = []  # rowids indexed (or removed) since the last commit
+        self._store_commit_every = store_commit_every
+        self._uncommitted: list[int] = []  # rowids indexed (or removed) since the index's last commit
+        self._unsaved = 0  # articles since the store's last commit
         # the index's commit in flight (`_commit`): its thread, its rowids, what it raised
         self._committing: tuple[threading.Thread, list[int], list[BaseException]] | None = None
         self.report = IngestReport()
@@ -271,7 +284,7 @@ class Ingester:
     def _index(self, batch: list[tuple[int, Article, Prepared, str | None]], *, stored: bool) -> None:
         """Group what has features (what is new to grouping) and index it; store the articles
         with their groups, unless they are `stored` already (then their groups, when new);
-        commit when COMMIT_EVERY articles wait."""
+        commit when COMMIT_EVERY articles wait (the store alone, when STORE_COMMIT_EVERY do)."""
         demoted: list[int] = []
         to_index: list[tuple[int, dict[str, str | int] | None]] = []  # (rowid, fields, or None: a copy)
         grouping = self._grouper is not None and any(found is not None for _, _, (_, found), _ in batch)
@@ -304,8 +317,12 @@ class Ingester:
         for rowid in demoted:  # earlier originals that became copies (the store marked them unindexed)
             self._writer.remove(rowid)
         self._uncommitted += [rowid for rowid, _, _, _ in batch] + demoted
+        self._unsaved += len(batch)
         if len(self._uncommitted) >= self._commit_every:
             self._commit()
+        elif self._unsaved >= self._store_commit_every:
+            self._conn.execute("COMMIT")
+            self._unsaved = 0
 
     def _commit(self) -> None:
         """Commit the store, then start the index's commit in a thread: tantivy lets go of the
@@ -315,6 +332,7 @@ class Ingester:
         self._settle()
         if self._conn.in_transaction:
             self._conn.execute("COMMIT")
+        self._unsaved = 0
         if not self._uncommitted:
             return
         errors: list[BaseException] = []

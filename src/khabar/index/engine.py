@@ -47,6 +47,11 @@ RERANK_WINDOW = 100  # recent hits reranked by the recency prior, a shard
 RECENT = 6 * RECENCY_HALF_LIFE  # older, the prior would raise a score by under 1%: it leaves it
 MAX_OFFSET = 10_000  # deeper than any reader pages; a filter narrows better
 SHARDS = 2  # one a core of the machine this was measured on (module docstring)
+# Bytes of memory each shard's writer fills before it writes a segment of its own. It holds what
+# the ingest adds between two commits (`pipeline.COMMIT_EVERY`): 50,000 bench articles a shard
+# took 125-165 MB (a segment written before the commit is one more segment for every search to
+# read). tantivy takes the memory as it fills it: a small ingest takes little.
+WRITER_HEAP = 256_000_000
 FACET_AGENCIES = 30
 FACET_DAYS = 31
 _VERSION_FILE = "khabar-index-version"
@@ -111,7 +116,7 @@ class SearchIndex:
         writers: list[tantivy.IndexWriter] = []
         try:
             for index in self._indexes:
-                writers.append(index.writer(heap_size=64_000_000, num_threads=1))
+                writers.append(index.writer(heap_size=WRITER_HEAP, num_threads=1))
         except ValueError as e:
             for writer in writers:
                 writer.wait_merging_threads()
