@@ -58,3 +58,26 @@ def test_an_undated_article_comes_last_among_the_newest_and_is_not_boosted(tmp_p
     # weeks × 1.015625; seven weeks (older than RECENT) and undated: as they are
     ratios = [round(best[rowid] / relevance[rowid], 6) for rowid in weeks_ago]
     assert ratios == [1.5, 1.25, 1.125, 1.0, 1.015625, 1.0]
+
+
+def test_date_filters_of_whole_days_and_of_times_of_day_take_the_same_articles_at_their_edges(tmp_path: Path) -> None:
+    """Whole days in Tehran are filtered by the day's number, other times by the second: both
+    take the articles from the lower bound up to, not including, the upper."""
+    index = SearchIndex(tmp_path / "index")
+    day = dt.datetime(2026, 11, 1, tzinfo=TEHRAN)
+    second, hours = dt.timedelta(seconds=1), dt.timedelta(hours=12)
+    published = {1: day - second, 2: day, 3: day + hours, 4: day + 2 * hours - second, 5: day + 2 * hours, 6: None}
+    with index.writer() as writer:
+        for rowid, when in published.items():
+            writer.add(document_fields(rowid, Article(title="گزارش", body="خبر", published=when)))
+        writer.commit()
+
+    def found(**bounds: dt.datetime) -> set[int]:
+        return {rowid for rowid, _ in index.search("خبر", limit=10, **bounds).ranked}
+
+    assert found(date_from=day, date_to=day + 2 * hours) == {2, 3, 4}
+    assert found(date_from=day.astimezone(dt.UTC), date_to=(day + 2 * hours).astimezone(dt.UTC)) == {2, 3, 4}
+    assert found(date_from=day) == {2, 3, 4, 5}
+    assert found(date_to=day) == {1}
+    assert found(date_from=day + hours, date_to=day + 2 * hours) == {3, 4}
+    assert found(date_from=day - second, date_to=day + hours) == {1, 2}

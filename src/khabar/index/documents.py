@@ -54,7 +54,7 @@ PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term hold
 COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(encoding="utf-8").split())
 # Bumped whenever the schema, the analysis or the common words change what an index holds: an
 # index of another version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 WEEK = 7 * 86_400  # seconds: the `week` field's buckets of publish time
 
 _JALALI_MONTHS = (
@@ -85,6 +85,10 @@ def build_schema() -> tantivy.Schema:
     # publish time ÷ WEEK, a few terms for the recent articles: ranges of it read their postings,
     # not every article's time (as a range of `ts`, a fast field, does)
     sb.add_integer_field("week", indexed=True)
+    # the Tehran day of publication as a number (`day_number`), for date filters of whole days: a
+    # range of it reads the postings of the days in it; a range of `ts` read every article's time
+    # (a 2-word query of one agency and half a year, one shard of 500,000: 1.14 ms, and 0.46)
+    sb.add_integer_field("day_no", indexed=True)
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
     return sb.build()
 
@@ -104,6 +108,7 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
         parts.append(date_words(article))
         fields["ts"] = int(article.published.timestamp())
         fields["week"] = fields["ts"] // WEEK
+        fields["day_no"] = day_number(article.published)
         fields["day"] = jalali_day(article.published)
     if article.agency:
         fields["agency"] = agency_key(article.agency)
@@ -175,6 +180,17 @@ def jalali_day(when: dt.datetime) -> str:
 @functools.lru_cache(maxsize=4096)
 def _jalali_day(day: dt.date) -> str:
     return jdatetime.date.fromgregorian(date=day).strftime("%Y-%m-%d")
+
+
+def day_number(when: dt.datetime) -> int:
+    """The day of a time in Tehran, as a number (days since 1 January of year 1)."""
+    return when.astimezone(TEHRAN).date().toordinal()
+
+
+def day_number_of_midnight(when: dt.datetime) -> int | None:
+    """`day_number` of a time that is the start of a day in Tehran; else None."""
+    local = when.astimezone(TEHRAN)
+    return local.date().toordinal() if local.time() == dt.time(0) else None
 
 
 def agency_key(agency: str) -> str:
