@@ -206,3 +206,10 @@ def test_a_recent_article_below_the_best_of_all_is_still_raised(tmp_path: Path, 
     first = k.search("تورم", now=NOW, limit=1)
     assert first.total == 7 and [h.title for h in first.hits] == ["گزارش تازه"]
     assert titles(k, "تورم")[0] == "گزارش تازه"
+    # a date filter that takes in the recent articles raises them too; one that ends long before
+    # leaves nothing to raise
+    until_today = k.search("تورم", now=NOW, limit=1, date_to=NOW.date().isoformat())
+    assert [h.title for h in until_today.hits] == ["گزارش تازه"]
+    assert titles(k, "تورم", date_to=(NOW - dt.timedelta(days=200)).date().isoformat()) == [
+        title for title in titles(k, "تورم", sort="relevance") if title != "گزارش تازه"
+    ]

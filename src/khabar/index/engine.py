@@ -216,11 +216,11 @@ class SearchIndex:
         filters = self._filters(agencies, date_from, date_to)
         relaxed = False
         query = self._query(plan, filters)
-        result = self._run(searchers, query, plan, sort, limit, offset, now)
+        result = self._run(searchers, query, plan, sort, limit, offset, now, date_to)
         if result[0] == 0 and len(plan.required) > 1:  # every word together finds nothing: all but one
             relaxed = True
             query = self._query(plan, filters, relaxed=True)
-            result = self._run(searchers, query, plan, sort, limit, offset, now)
+            result = self._run(searchers, query, plan, sort, limit, offset, now, date_to)
         total, ranked = result
         return Matches(total, ranked, self._facets(searchers, query) if facets else {}, plan, relaxed)
 
@@ -248,6 +248,7 @@ class SearchIndex:
         limit: int,
         offset: int,
         now: dt.datetime | None,
+        date_to: dt.datetime | None,
     ) -> tuple[int, list[tuple[int, float]]]:
         """(total, [(rowid, score)]) of one page: each shard's best (or newest) `offset + limit`,
         merged. For the recency prior, also each shard's best RERANK_WINDOW of the articles of the
@@ -267,7 +268,11 @@ class SearchIndex:
         prior = sort == "best" and bool(plan)
         depth = offset + limit
         moment = (now or dt.datetime.now(dt.UTC)).timestamp()
-        recent = self._recent(query, moment) if prior else None  # (built once, for every shard)
+        # Built once, for every shard. A date filter that ends before the last RECENT leaves the
+        # prior nothing to raise: the search of the recent ones had cost as much as the filtered
+        # search itself (its ranges read for nothing).
+        raises = prior and not (date_to is not None and date_to.timestamp() <= moment - RECENT.total_seconds())
+        recent = self._recent(query, moment) if raises else None
 
         def top(searcher: tantivy.Searcher) -> tuple[int, tuple, list, list]:
             """(matches, keys (score or time), rowids, times) of one shard's hits."""

@@ -25,7 +25,7 @@ from khabar.store.sqlite import Connection
 SCHEMA_VERSION = 5
 _MMAP_BYTES = 1 << 40  # the whole file, whatever its size (the most this SQLite maps: see `sqlite`)
 # SQLite's page cache, KiB: with reads mapped, it holds what a write transaction changed. The
-# ingest writes 20,000 articles (`pipeline.COMMIT_EVERY`) in one; at the default 2 MB their
+# ingest writes 20,000 articles (`pipeline.STORE_COMMIT_EVERY`) in one; at the default 2 MB their
 # pages spilled into the WAL in the middle of it, and every later read had to look there.
 _CACHE_KIB = 256 * 1024
 
