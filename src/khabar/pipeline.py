@@ -44,10 +44,11 @@ BATCH = 500
 # Articles between two commits of the index: a commit is a segment in each shard, and a search
 # reads each segment on its own. tantivy merges eight segments of one size into one, so a bulk
 # ingest leaves up to seven of each size: at a million bench articles, 8 segments a shard at
-# 20,000 a commit, 3 at 100,000. With 8, a 1-4 word query's p50 was 2.5-3.7 ms; with 3, 1.9-2.6;
-# with 1 (the whole shard in one commit), 1.8-2.3. The index writer's memory holds these
-# articles until the commit (`SearchIndex.writer`). Merging fewer, larger segments also made the
-# engine's ingest faster (1,745/s at 20,000 a commit, 1,810 at 100,000).
+# 20,000 a commit, 3 at 100,000. Against one segment a shard (the whole shard in one commit), a
+# 1-4 word query's p50 was 19-51% longer with 8 (2.5-3.7 ms against 2.1-2.5), 9-15% with 3
+# (1.9-2.6 against 1.8-2.3). The index writer's memory holds these articles until the commit
+# (`khabar.index.engine.WRITER_HEAP`). Merging fewer, larger segments also made the engine's
+# ingest faster (1,745/s at 20,000 a commit, 1,810 at 100,000).
 COMMIT_EVERY = 100_000
 # Articles between two commits of the store, when the index does not commit. A store transaction
 # of more would spill the pages it changed out of the page cache (`khabar.store.db`). At one
