@@ -14,7 +14,7 @@ from pathlib import Path
 
 from khabar import store
 from khabar.models import Article
-from khabar.pipeline import GC_YOUNG, WORKER_NICE, Ingester, fewer_collections, worker_pool
+from khabar.pipeline import GC_YOUNG, PARALLEL_MIN, WORKER_NICE, Ingester, fewer_collections, worker_pool
 from khabar.service import Khabar
 
 
@@ -98,6 +98,23 @@ with kh.index.writer() as writer:
     report = kh.ingest([source])
     assert (report.added, report.duplicates) == (2, 3)
     assert kh.count() == kh.index.document_count() == 5 and kh.search("دیدار").total == 5
+
+
+def test_the_workers_read_ahead_batches_while_the_writing_process_stores_an_earlier_one(tmp_path: Path) -> None:
+    kh = Khabar(tmp_path / "data")
+    batches = [articles(300)[i : i + PARALLEL_MIN] for i in range(0, 4 * PARALLEL_MIN, PARALLEL_MIN)]
+    with kh.index.writer() as writer:
+        ingester = Ingester(kh.conn, writer, workers=2, ahead=2)
+        for done, batch in enumerate(batches):
+            for article in batch:
+                ingester.add("test", article)
+            ingester.flush()
+            # the last two batches are with the workers; those before them are stored
+            assert store.count_articles(kh.conn) == max(0, done - 1) * PARALLEL_MIN
+        ingester.flush()  # nothing new: the oldest batch in hand is stored
+        assert store.count_articles(kh.conn) == 3 * PARALLEL_MIN
+        ingester.close()
+    assert kh.count() == kh.index.document_count() == 4 * PARALLEL_MIN
 
 
 def test_the_workers_give_way_to_the_writing_process() -> None:
