@@ -98,3 +98,25 @@ def test_new_pairs_are_merged_into_the_large_array_and_found_in_both(tmp_path: P
     assert reopened.buckets([key, *keys(signature(3))[1:]], 4) == {key: [8, 9, 10, 11]} | {
         k: [3] for k in keys(signature(3))[1:]
     }
+
+
+def test_signatures_kept_in_memory_and_read_from_the_store_agree(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(bands, "SIGNATURE_MEMORY", 8)  # a slot for each 8th rowid
+    conn = store.connect(tmp_path / "k.db")
+    first = BandIndex(conn, band_keys)
+    add(conn, first, range(1, 17))
+    first.save(conn)
+    add(conn, first, range(17, 21))
+    index = BandIndex(conn, band_keys)  # keeps 17-20, read after what the file covers (1-16)
+    reads: list[list[int]] = []
+    read = groups.signatures
+    monkeypatch.setattr(groups, "signatures", lambda c, rowids: reads.append(sorted(rowids)) or read(c, rowids))
+    expected = {rowid: (signature(rowid), 100) for rowid in (3, 14, 20)}
+    assert index.signatures(conn, [3, 14, 20, 999]) == expected  # (999 is no original)
+    assert reads == [[3, 14, 999]]
+    assert index.signatures(conn, [14, 20]) == {14: expected[14], 20: expected[20]}  # 14 kept when read
+    assert index.signatures(conn, [3, 6]) == {3: expected[3], 6: (signature(6), 100)}
+    assert index.signatures(conn, [14]) == {14: expected[14]}  # not pushed out by 6, older than it
+    assert reads == [[3, 14, 999], [3, 6]]  # 3 is not kept: its slot holds 19, newer
+    assert first.signatures(conn, [13, 20]) == {13: (signature(13), 100), 20: expected[20]}
+    assert len(reads) == 2  # made live, it keeps the 8 latest (13-20)
