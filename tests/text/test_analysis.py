@@ -227,3 +227,15 @@ def test_the_index_walk_finds_what_analyze_finds_in_real_articles() -> None:
         article = json.loads(line)
         for text in (article["title"], article.get("lead") or "", article["body"]):
             assert positioned_terms(text) == by_position(text), text[:80]
+
+
+def test_the_index_walk_is_right_when_its_caches_are_emptied_in_the_middle_of_a_text(monkeypatch) -> None:
+    from khabar.text import analysis
+
+    article = json.loads((DEMO / "articles.jsonl").read_text(encoding="utf-8").splitlines()[3])
+    body = article["body"]
+    positioned_terms(body)  # (its chunks known, most of them read at once: `_SIMPLE`)
+    monkeypatch.setattr(analysis, "_TOKEN_UNITS_MAX", 8)
+    for n in range(3):  # a word never seen, between two copies: the caches are emptied there
+        text = f"{body} واژه{n}ای {body}"
+        assert positioned_terms(text) == by_position(text)
