@@ -207,7 +207,8 @@ class Ingester:
             self.flush()
 
     def flush(self) -> None:
-        """Start the batch's reading and analysis, and store, group and index the batch before it.
+        """Start the batch's reading and analysis, and store, group and index the batches before
+        the last `ahead`.
 
         Pipelined: the workers read and analyse the last `ahead` batches while this process
         stores, groups and indexes the one before them (in the store's open transaction: see the
