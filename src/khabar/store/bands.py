@@ -93,10 +93,7 @@ class BandIndex:
             )
         if not kept.all():
             read = groups.signatures(conn, wanted[~kept].tolist())
-            # kept from now on (a candidate is likely asked for again), in a slot free or older
-            ascending = sorted(read)
-            kept_there = self._kept[[rowid % SIGNATURE_MEMORY for rowid in ascending]].tolist()
-            self._remember([(r, *read[r]) for r, there in zip(ascending, kept_there, strict=True) if there < r])
+            self._remember([(rowid, *read[rowid]) for rowid in sorted(read)])  # (likely asked for again)
             found.update(read)
         return found
 
@@ -160,19 +157,22 @@ class BandIndex:
             self._remember(chunk[-SIGNATURE_MEMORY:])
 
     def _remember(self, rows: list[tuple[int, bytes, int]]) -> None:
-        """Keep (rowid, signature, size) of originals in their slots, forgetting what these held
-        (the rows' rowids in distinct slots, ascending when they might share one)."""
-        rows = rows[-SIGNATURE_MEMORY:]  # (each in a slot of its own)
+        """Keep (rowid, signature, size) of originals, ascending by rowid, in their slots: each
+        in a slot free or holding an older rowid, which it forgets (a slot keeps the newest)."""
+        rows = rows[-SIGNATURE_MEMORY:]
         if not rows:
             return
         values = np.frombuffer(b"".join(signature for _, signature, _ in rows), dtype=np.uint32)
         values = values.reshape(len(rows), -1)
         if self._kept_values is None:  # zeros: pages of memory taken only as slots are written
             self._kept_values = np.zeros((SIGNATURE_MEMORY, values.shape[1]), dtype=np.uint32)
-        slots = np.array([rowid for rowid, _, _ in rows], dtype=np.int64) % SIGNATURE_MEMORY
-        self._kept[slots] = [rowid for rowid, _, _ in rows]
-        self._kept_values[slots] = values
-        self._kept_sizes[slots] = [size for _, _, size in rows]
+        rowids = np.array([rowid for rowid, _, _ in rows], dtype=np.int64)
+        slots = rowids % SIGNATURE_MEMORY
+        newest = self._kept[slots] <= rowids
+        slots = slots[newest]
+        self._kept[slots] = rowids[newest]
+        self._kept_values[slots] = values[newest]
+        self._kept_sizes[slots] = np.array([size for _, _, size in rows], dtype=np.int64)[newest]
 
     def _mark(self, keys: np.ndarray) -> None:
         """Set the bits of new keys in `_seen`."""
