@@ -29,7 +29,7 @@ from pathlib import Path
 
 import tantivy
 
-from khabar.index.documents import MATCH_FIELD, build_schema
+from khabar.index.documents import MATCH_FIELD, build_schema, register_analyzers
 from khabar.index.query import Plan, Unit, _joinable, plan, to_tantivy
 from khabar.models import Article
 from khabar.service import Khabar
@@ -93,6 +93,7 @@ def build_pair_index(path: Path, articles: list[Article]) -> tantivy.Index:
     (title, lead and body in the match field, as khabar's documents hold them; title and lead
     again on their own for the score)."""
     index = tantivy.Index(build_schema(), path=str(path))
+    register_analyzers(index)
     writer = index.writer(heap_size=64_000_000, num_threads=1)
     for i, a in enumerate(articles):
         doc = tantivy.Document()

@@ -10,6 +10,7 @@ import pytest
 
 from khabar import Khabar, QueryError, StoreError
 from khabar.index.documents import COMMON
+from khabar.text.analysis import GAP
 from khabar.text.dates import TEHRAN
 
 NOW = dt.datetime(2023, 6, 10, 12, 0, tzinfo=TEHRAN)
@@ -81,6 +82,27 @@ def test_a_phrase_is_its_words_in_order_not_its_pairs_apart_nor_across_punctuati
     assert titles(k, '"نفت خام آسیا"') == ["الف"]
     assert set(titles(k, '"نفت خام"')) == {"الف", "ب"}
     assert set(titles(k, '"خام نفت"')) == set()
+
+
+def test_punctuation_is_neither_a_term_nor_length(tmp_path: Path) -> None:
+    """A punctuation gap keeps its position empty: no term of the index holds it, and a text is
+    as long, for BM25, with or without its commas."""
+    bodies = {  # (the first and the third share a shard, and its lengths)
+        "الف": "گوزن بنفش در جنگل دیده شد و رفت",
+        "پ": "خبری دیگر",
+        "ب": "گوزن، بنفش، در، جنگل، دیده، شد، و، رفت.",
+    }
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"title": t, "body": b}, ensure_ascii=False) for t, b in bodies.items()), encoding="utf-8"
+    )
+    k = Khabar(tmp_path / "data")
+    k.ingest([path])
+    hits = k.search("گوزن", sort="relevance").hits
+    assert {h.title for h in hits} == {"الف", "ب"}
+    assert hits[0].score == pytest.approx(hits[1].score)
+    assert k.index.frequency(GAP) == 0
+    assert titles(k, '"گوزن بنفش"') == ["الف"]
 
 
 def test_a_phrase_with_an_uncommon_word_is_checked_by_positions(tmp_path: Path) -> None:

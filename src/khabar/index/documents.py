@@ -3,7 +3,8 @@
 tantivy's tokenizers split Persian at the ZWNJ and know none of its spellings, so each text field
 is given as khabar's canonical terms (`khabar.text.analysis`) joined by spaces, and tantivy's
 whitespace tokenizer only splits them again, in Rust: positions follow the terms, a punctuation
-gap is a filler term that never matches (phrases do not run across it), and the glued
+gap is a filler term that the analyzer drops and whose position stays empty (`TERMS`: phrases do
+not run across it, and it is neither indexed nor counted in the text's length), and the glued
 alternatives the analysis adds ("لباستر" beside "لباس تر") go to the `alt` field, where term
 queries look too. The fields are plain strings, so worker processes can make them
 (`document_fields`) for the one process that writes the index; offsets are not kept (snippets
@@ -54,7 +55,7 @@ PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term hold
 COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(encoding="utf-8").split())
 # Bumped whenever the schema, the analysis or the common words change what an index holds: an
 # index of another version is rebuilt from the store (`khabar reindex`, or the next ingest).
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 WEEK = 7 * 86_400  # seconds: the `week` field's buckets of publish time
 
 _JALALI_MONTHS = (
@@ -73,11 +74,18 @@ _JALALI_MONTHS = (
 )
 
 
+# The analyzer of the fields whose positions matter: the terms, split at spaces, without the GAP
+# fillers. A filtered token keeps its position empty, as Lucene's stop filter does. (Indexed, the
+# filler was 8% of an article's terms, a posting list with positions in nearly every document,
+# and it lengthened every text by its punctuation in BM25's eyes.)
+TERMS = "khabar-terms"
+
+
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("doc", indexed=True, fast=True)  # the store's rowid (i64: a delete by term matches it)
     for name in (MATCH_FIELD, *BOOSTS):
-        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        sb.add_text_field(name, tokenizer_name=TERMS, index_option="position")
     sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("pair", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
@@ -91,6 +99,13 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("day_no", indexed=True)
     sb.add_text_field("day", tokenizer_name="raw", fast=True)  # Jalali publish day, "1400-04-22"
     return sb.build()
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Give an index the analyzers its schema names (tantivy keeps them in the Index object, not on
+    disk: every process that opens the index registers them)."""
+    terms = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.custom_stopword([GAP]))
+    index.register_tokenizer(TERMS, terms.build())
 
 
 def document_fields(rowid: int, article: Article) -> dict[str, str | int]:

@@ -45,6 +45,7 @@ from khabar.index.documents import (
     article_document,
     build_schema,
     day_number_of_midnight,
+    register_analyzers,
 )
 from khabar.index.query import Plan, plan_query, to_tantivy
 
@@ -98,9 +99,9 @@ class SearchIndex:
             for path in paths:
                 path.mkdir(parents=True, exist_ok=True)
                 found = tantivy.Index.exists(str(path))
-                self._indexes.append(
-                    tantivy.Index.open(str(path)) if found else tantivy.Index(build_schema(), path=str(path))
-                )
+                index = tantivy.Index.open(str(path)) if found else tantivy.Index(build_schema(), path=str(path))
+                register_analyzers(index)
+                self._indexes.append(index)
             if not exists:
                 version.write_text(f"{INDEX_VERSION}\n")
         except (OSError, ValueError) as e:
