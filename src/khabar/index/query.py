@@ -181,47 +181,32 @@ def to_tantivy(plan: Plan, schema: tantivy.Schema, *, relaxed: bool = False) -> 
     the proximity of the required words adds to the score."""
     if not plan:
         raise QueryError("the query has no words to search for")
-    optional = [q for unit in plan.required for q in _boosts(unit, schema)]
+    clauses = [(tantivy.Occur.Should, q) for unit in plan.required for q in _boosts(unit, schema)]
     if len(plan.required) == 1 and not plan.excluded and len(plan.near) < 2:
         # One word: its spellings and their title boosts as one disjunction (the title's words
         # are in `text`: the same matches, the same scores), which tantivy scores faster than a
         # required clause beside optional ones ("این", in 69,000 of a shard's 73,000 documents at
         # 200,000 bench articles: the shard's best 200 in 0.75 ms against 1.09)
-        return tantivy.Query.boolean_query(
-            [*_unit_clauses(plan.required[0], schema), *((tantivy.Occur.Should, q) for q in optional)]
-        )
+        return tantivy.Query.boolean_query([*_unit_clauses(plan.required[0], schema), *clauses])
     required = [_unit_query(unit, schema) for unit in plan.required]
     if relaxed and len(required) > 1:
-        clauses = [
+        clauses.append(
             (
                 tantivy.Occur.Must,
                 tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, q) for q in required], minimum_number_should_match=len(required) - 1
                 ),
             )
-        ]
+        )
     else:
-        clauses = [(tantivy.Occur.Must, q) for q in required]
+        clauses += [(tantivy.Occur.Must, q) for q in required]
     clauses += [(tantivy.Occur.MustNot, _unit_query(unit, schema)) for unit in plan.excluded]
     for first, second in itertools.pairwise(plan.near):
-        optional.append(tantivy.Query.boost_query(_side_by_side(schema, first, second), NEAR_BOOST))
+        near = _side_by_side(schema, first, second)
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(near, NEAR_BOOST)))
     if not required:
         raise QueryError("the query only excludes: say what to look for")
-    return _scored_by(tantivy.Query.boolean_query(clauses), optional)
-
-
-def _scored_by(query: tantivy.Query, optional: list[tantivy.Query]) -> tantivy.Query:
-    """`query`, its score raised by each optional query that matches too: one boolean a clause,
-    nested, not one boolean of them all. Beside required clauses, tantivy unites a boolean's
-    optional clauses into one scorer that reads every clause's matches, window by window of
-    4,096 documents, whether the required ones match there or not; a single optional clause is
-    only looked up at the required ones' matches. The same matches, and the same scores but for
-    the order their parts are added in (float rounding may swap two near-ties). At a million
-    bench articles, a shard's best 10 of a 4-word query took 0.53-0.56 ms against 0.57-0.61 (two
-    passes each, alternated); of 2 words, the same within the noise."""
-    for clause in optional:
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Should, clause)])
-    return query
+    return tantivy.Query.boolean_query(clauses)
 
 
 NEAR_BOOST = 2.0  # for two query words side by side in an article, in the order of the query
