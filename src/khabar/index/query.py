@@ -109,7 +109,8 @@ def _splits(word: str, doc_freq: Callable[[str], int]) -> list[tuple[str, str]]:
         first, second = word[:cut], word[cut:]
         if not _joinable(first, second) or second in _NOT_A_SECOND_HALF:
             continue
-        support = min(doc_freq(first), doc_freq(second))
+        first_freq = doc_freq(first)  # (an unknown first half: one lookup, not two)
+        support = first_freq and min(first_freq, doc_freq(second))
         if support:
             found.append((support, (first, second)))
     found.sort(key=lambda f: -f[0])
