@@ -53,8 +53,9 @@ PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term hold
 # term form (tools/common_words.py makes the list; at a million articles, a word off it is in
 # some 2,000 or fewer, a short list to check a phrase by positions from).
 COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(encoding="utf-8").split())
-# Bumped whenever the schema, the analysis or the common words change what an index holds: an
-# index of another version is rebuilt from the store (`khabar reindex`, or the next ingest).
+# Bumped whenever the schema, the analysis or the common words change what an index holds: search
+# refuses an index of another version and says to run `khabar reindex`, which rebuilds it from
+# the store.
 INDEX_VERSION = 14
 WEEK = 7 * 86_400  # seconds: the `week` field's buckets of publish time
 
