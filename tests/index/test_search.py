@@ -267,3 +267,23 @@ def test_a_crash_between_store_and_index_is_repaired_by_the_next_writer(tmp_path
     kh.ingest([])
     assert kh.search("جاافتاده").total == 1
     assert next(store.unindexed(kh.conn), []) == []
+
+
+def test_a_joined_word_is_split_only_where_writers_part_it(tmp_path: Path) -> None:
+    """A joined query word also finds it written apart where the index shows writers parting it:
+    with a ZWNJ in some article ("دانش‌آموز"), or, for two common words, with a space in at
+    least 1 of 20 as many articles as write it joined ("کی روش" beside "کیروش"). Two indexed
+    words that no writer parts ("نی" and "مه" in "نیمه") are not offered."""
+    articles = [
+        {"title": "مدرسه", "body": "یک دانش‌آموز جایزه گرفت."},
+        {"title": "المپیاد", "body": "یک دانش آموز به المپیاد رفت."},
+        {"title": "سرمربی", "body": "کیروش تیم را برگزید."},
+        {"title": "مربی", "body": "کی روش فهرست را داد."},
+        {"title": "شب", "body": "نیمه شب باران آمد."},
+        {"title": "نی", "body": "صدای نی مه آلود بود."},
+    ]
+    kh = Khabar(tmp_path / "data")
+    kh.ingest([write_jsonl(tmp_path / "a.jsonl", articles)])
+    assert titles(kh, "دانشآموز") == titles(kh, "دانش آموز") == {"مدرسه", "المپیاد"}
+    assert titles(kh, "کیروش") == titles(kh, "کی روش") == {"سرمربی", "مربی"}
+    assert titles(kh, "نیمه") == {"شب"}

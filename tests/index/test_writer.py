@@ -1,7 +1,7 @@
 import random
 from pathlib import Path
 
-from khabar.index.documents import COMMON, PAIR, document_fields
+from khabar.index.documents import COMMON, PAIR, SPLIT, document_fields
 from khabar.index.engine import SearchIndex
 from khabar.models import Article
 from khabar.text.analysis import positioned_terms
@@ -38,6 +38,12 @@ def test_only_two_common_words_side_by_side_make_a_pair_term() -> None:
     assert {"تیم", "ملی", "فوتبال"} <= COMMON and "گوزن" not in COMMON
     fields = document_fields(1, Article(title="خبر", body="تیم ملی فوتبال، تیم گوزن ملی."))
     assert fields["pair"].split(" ") == [f"تیم{PAIR}ملی", f"ملی{PAIR}فوتبال"]  # none across the comma
+
+
+def test_a_word_written_in_two_pieces_with_a_zwnj_leaves_a_split_term() -> None:
+    fields = document_fields(1, Article(title="دانش‌آموزان", lead="بین‌المللی", body="می‌شود بین المللی"))
+    assert fields["split"].split(" ") == [f"دانش{SPLIT}اموزان", f"بین{SPLIT}المللی"]
+    assert "split" not in document_fields(1, Article(title="دانش آموزان", body="بینالمللی کتاب‌ها"))
 
 
 def test_pair_terms_are_every_two_common_words_side_by_side_in_each_part() -> None:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.text.analysis import GAP, analyze, positioned_terms, primary_terms, terms
+from khabar.text.analysis import GAP, analyze, positioned_terms, primary_terms, terms, written_compounds
 from khabar.text.chars import ZWNJ, fold_term
 from tests.conftest import DEMO, EXPECTED
 
@@ -87,6 +87,16 @@ def test_a_zwnj_for_every_space_reads_as_spaces_except_at_affixes() -> None:
     assert primary_terms("نمی\u200cخواهم\u200cبروم") == ["نمیخواهم", "بروم"]
     # two pieces are one word, as ever
     assert primary_terms("درحالی\u200cکه") == ["درحالیکه"] and primary_terms("آن\u200cها") == ["انها"]
+
+
+def test_the_parts_a_writer_marks_with_a_zwnj_are_kept_aside() -> None:
+    """A compound's two pieces joined by a ZWNJ are one word to the analysis; `written_compounds`
+    keeps where the writer parted it (folded as terms are), and nothing where the ZWNJ joins an
+    affix, follows a separate preposition, parts a known false merge or runs on."""
+    text = "«دانش‌آموزان» و بين‌المللي، می‌شود کتاب‌ها به‌روز تن‌ها یکی‌از‌مهم‌ترین خانه‌ی ما"
+    assert written_compounds(text) == [("دانش", "اموزان"), ("بین", "المللی")]
+    assert primary_terms("دانش‌آموزان") == ["دانشاموزان"]  # (one word all the same)
+    assert written_compounds("دانش آموزان دانشآموزان") == []
 
 
 def test_ezafe_after_heh_is_the_same_word() -> None:

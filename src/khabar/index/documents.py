@@ -27,6 +27,10 @@ cost two thirds of tantivy's indexing (240 µs an article of 20,000 bench articl
 the pairs of uncommon words, which were 14% of the pairs but most of the distinct ones) and half
 the index's size at 20,000 articles (38 MB against 20; at a million, 1,041 against 956, where
 the bench's paragraphs recur and so do their pairs).
+
+`split` holds the two parts of each word written as two pieces joined by a ZWNJ ("دانش‌آموز"), as
+one term: the analysis reads the word as one, and this keeps the writer's word that it has parts,
+for the query planner to split a joined query word only where writers do (`khabar.index.query`).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import jdatetime
 import tantivy
 
 from khabar.models import Article
-from khabar.text.analysis import GAP, positioned_terms
+from khabar.text.analysis import GAP, positioned_terms, written_compounds
 from khabar.text.chars import fold
 from khabar.text.dates import TEHRAN
 
@@ -49,6 +53,7 @@ MATCH_FIELD = "text"
 BOOSTS = {"title": 3.0}
 ALT_BOOST = 1.0  # a glued alternative ("لباستر" for "لباس تر"), wherever the words stood
 PAIR = "\x1e"  # joins two words side by side into one `pair` term (no term holds it)
+SPLIT = "\x1f"  # joins the two parts of a word written with a ZWNJ into one `split` term
 # The words of `pair` terms: those in at least 0.2% of the shared corpus's real articles, in
 # term form (tools/common_words.py makes the list; at a million articles, a word off it is in
 # some 2,000 or fewer, a short list to check a phrase by positions from).
@@ -56,7 +61,7 @@ COMMON = frozenset((resources.files("khabar.index") / "common.txt").read_text(en
 # Bumped whenever the schema, the analysis or the common words change what an index holds: search
 # refuses an index of another version and says to run `khabar reindex`, which rebuilds it from
 # the store.
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 WEEK = 7 * 86_400  # seconds: the `week` field's buckets of publish time
 
 _JALALI_MONTHS = (
@@ -89,6 +94,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name=TERMS, index_option="position")
     sb.add_text_field("alt", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("pair", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("split", tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("agency", tokenizer_name="raw", fast=True)
     sb.add_integer_field("ts", indexed=True, fast=True)  # publish time, Unix seconds
     # publish time ÷ WEEK, a few terms for the recent articles: ranges of it read their postings,
@@ -130,10 +136,12 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
         fields["agency"] = agency_key(article.agency)
     alternatives: list[str] = []
     words = []
+    compounds: list[tuple[str, str]] = []
     for part in parts:
         found, glued = positioned_terms(part)
         words.append(found)
         alternatives += glued
+        compounds += written_compounds(part)
     fields[MATCH_FIELD] = f" {GAP} ".join(" ".join(w) for w in words if w)  # a gap: no phrase runs from part to part
     if words[0]:
         fields["title"] = " ".join(words[0])
@@ -142,6 +150,8 @@ def analysed_document(rowid: int, article: Article) -> tuple[dict[str, str | int
     pairs = _common_pairs(words)
     if pairs:
         fields["pair"] = pairs
+    if compounds:
+        fields["split"] = " ".join(f"{first}{SPLIT}{second}" for first, second in compounds)
     return fields, words[:3]
 
 

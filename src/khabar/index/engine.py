@@ -40,6 +40,8 @@ from khabar.errors import QueryError, StoreError
 from khabar.index.documents import (
     INDEX_VERSION,
     MATCH_FIELD,
+    PAIR,
+    SPLIT,
     WEEK,
     agency_key,
     article_document,
@@ -174,9 +176,9 @@ class SearchIndex:
         return sum(searcher.num_docs for searcher in self.searchers())
 
     def frequency(self, term: str) -> int:
-        """How many documents hold `term`, remembered until the next commit: query plans and
-        display forms ask for the same common words again and again (a lookup costs one term
-        dictionary search per segment)."""
+        """How many documents hold `term` (in `pair` and `split` when joined by PAIR or SPLIT), remembered
+        until the next commit: query plans and display forms ask for the same common words again
+        and again (a lookup costs one term dictionary search per segment)."""
         searchers = self._searchers or self.searchers()
         if self._generation != self._frequencies_at:
             self._frequencies.clear()
@@ -185,7 +187,8 @@ class SearchIndex:
         if found is None:
             if len(self._frequencies) >= _FREQUENCY_MEMORY:
                 self._frequencies.clear()
-            found = self._frequencies[term] = sum(s.doc_freq(MATCH_FIELD, term) for s in searchers)
+            field = "pair" if PAIR in term else "split" if SPLIT in term else MATCH_FIELD
+            found = self._frequencies[term] = sum(s.doc_freq(field, term) for s in searchers)
         return found
 
     def search(

@@ -106,6 +106,54 @@ def is_stop(term: str) -> bool:
     return term in STOP_TERMS
 
 
+_NOT_A_PART = frozenset(lexicon.SUFFIXES) | _PREFIXES | lexicon.SEPARATE_PREFIXES
+
+
+def joinable(first: str, second: str) -> bool:
+    """Whether two words (terms) may be the parts of one compound: letters, two or more each,
+    neither an affix nor a separate preposition."""
+    return (
+        first.isalpha()
+        and second.isalpha()
+        and len(first) >= 2
+        and len(second) >= 2
+        and first not in _NOT_A_PART
+        and second not in _NOT_A_PART
+    )
+
+
+def written_compounds(text: str) -> list[tuple[str, str]]:
+    """The two parts (terms) of each word of `text` written as two pieces joined by a ZWNJ, when
+    they may be a compound's (`joinable`): "دانش‌آموز" → ("دانش", "اموز"). The analysis reads such
+    a word as one; these are the writers' word that it has two parts, and where.
+
+    Only the chunks that hold a ZWNJ are read, each distinct one once (memoized): 29 µs an
+    article of the shared corpus, which has 14 ZWNJs and 3 such compounds an article."""
+    if ZWNJ not in text:
+        return []
+    found: list[tuple[str, str]] = []
+    for chunk in text.split():
+        if ZWNJ in chunk:
+            parts = _COMPOUNDS.get(chunk)
+            if parts is None:
+                parts = _COMPOUNDS[chunk] = _compounds_in(chunk)
+                if len(_COMPOUNDS) >= _TOKEN_UNITS_MAX:
+                    _COMPOUNDS.clear()
+            found += parts
+    return found
+
+
+def _compounds_in(chunk: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for m in _TOKEN.finditer(chunk):
+        pieces = m.group().split(ZWNJ)
+        if m.lastgroup == "word" and len(pieces) == 2 and len(segment(m.group())) == 1:
+            first, second = (fold_term(piece) for piece in pieces)
+            if joinable(first, second):
+                found.append((first, second))
+    return tuple(found)
+
+
 @lru_cache(maxsize=1 << 18)
 def segment(token: str) -> tuple[str, ...]:
     """The words (folded, آ kept, ZWNJ removed) that one written token holds.
@@ -187,6 +235,7 @@ def _protected(kind: str, raw: str) -> str:
 # hottest loop. Emptying it changes no result.
 _TOKEN_UNITS: dict[str, tuple[tuple[str | None, str], ...]] = {}
 _WORD_PARTS: dict[str, tuple[str, ...]] = {}
+_COMPOUNDS: dict[str, tuple[tuple[str, str], ...]] = {}
 _TOKEN_UNITS_MAX = 1 << 18
 
 
