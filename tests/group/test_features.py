@@ -10,7 +10,7 @@ from operator import itemgetter
 import numpy as np
 from datasketch import MinHash
 
-from khabar.group.features import NUM_PERM, TOP_TERMS, features, gram_hashes, minhash
+from khabar.group.features import GRAM, NUM_PERM, TOP_TERMS, features, gram_hashes, minhash
 from khabar.models import Article
 from khabar.text.analysis import primary_terms
 from khabar.text.lexicon import STOP_WORDS
@@ -32,6 +32,28 @@ def test_minhash_is_datasketchs_update_batch() -> None:
         sketch = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
         sketch.update_batch(grams.tolist())
         assert np.array_equal(minhash(grams), sketch.hashvalues)
+
+
+def test_gram_hashes_are_the_polynomial_hash_of_each_run_sampled() -> None:
+    """Each GRAM-character run's codes as the digits of a number in base 1,000,003, modulo 2^64,
+    mixed and cut to 32 bits; a quarter of them kept (those ending in two zero bits), distinct,
+    ascending: worked out one run at a time here, all at once there."""
+
+    def one_at_a_time(stream: str) -> list[int]:
+        kept = set()
+        for start in range(len(stream) - GRAM + 1):
+            value = 0
+            for char in stream[start : start + GRAM]:
+                value = (value * 1_000_003 + ord(char)) % 2**64
+            value = (value ^ (value >> 31)) & 0xFFFFFFFF
+            if value & 3 == 0:
+                kept.add(value)
+        return sorted(kept)
+
+    texts = ["".join(primary_terms(f"{a.lead or ''}\n{a.body}")) for a in demo_articles()[:5]]
+    texts += ["", "ک" * (GRAM - 1), "ک" * GRAM, "دانشاموزان۱۴۰۰abc", "😀" + "ی" * 30]
+    for text in texts:
+        assert gram_hashes(text).tolist() == one_at_a_time(text)
 
 
 def test_content_terms_are_the_commonest_content_words() -> None:
