@@ -192,3 +192,36 @@ def test_an_article_is_compared_with_the_latest_originals_of_a_crowded_bucket(tm
     assert group([(r, r, 1000 + r) for r in range(1, originals + 1)]) == [None] * originals
     copies = group([(originals + 1, originals, 5000), (originals + 2, 1, 5001)])
     assert copies == [Article(title="", body="", url=f"https://a.ir/{originals}").id, None]
+
+
+def test_a_terms_count_holds_each_batch_once_before_during_and_after_the_commit_of_it(tmp_path: Path) -> None:
+    """The grouper counts a term in the index's commits and in the batches not committed yet:
+    those of the commit in flight and those grouped while it is in flight, each once, whenever
+    the commit lands (a count lost or held twice skews a term's rarity, and so stories)."""
+    from collections import Counter
+
+    from khabar import store
+    from khabar.group.features import NUM_PERM, Features
+    from khabar.group.grouper import Grouper
+
+    conn = store.connect(tmp_path / "k.db")
+    indexed: Counter[str] = Counter()  # the terms of the index's commits, by articles holding them
+    grouper = Grouper(conn, indexed.__getitem__, lambda: sum(indexed.values()))
+
+    def batch(n: int) -> list[Features]:
+        return [Features(bytes(4 * NUM_PERM), {"دیدار": 1}, (), 0, ()) for _ in range(n)]
+
+    def group(features: list[Features], *, read_index: bool = True) -> None:
+        grouper.start_batch(features, read_index=read_index)
+        grouper.end_batch()
+
+    group(batch(3))
+    assert grouper.frequency("دیدار") == 3
+    grouper.committing()  # the index commits those three
+    group(batch(2), read_index=False)  # grouped while it does
+    assert grouper.frequency("دیدار") == 5
+    indexed["دیدار"] += 3  # the commit lands
+    grouper.committed()
+    assert grouper.frequency("دیدار") == 5
+    group(batch(1))
+    assert grouper.frequency("دیدار") == 6

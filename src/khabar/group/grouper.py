@@ -62,8 +62,9 @@ class Assignment:
 class Grouper:
     """Assigns each new article its group, story and subject (see the module docstring).
     A term's rarity comes from the number of indexed articles holding it (`frequency`) and their
-    count, the batches since the index's last commit (`committed`) counted beside them; it is
-    worked out once and again only when the count has grown by IDF_DRIFT.
+    count, the batches the index has not committed counted beside them (those of a commit in
+    flight apart: `committing`, `committed`); it is worked out once and again only when the count
+    has grown by IDF_DRIFT.
 
     Articles come in batches (`start_batch`, `assign` each, `end_batch`). The band index is asked
     once per batch for every bucket its articles fall in, and the batch's own signatures go in at
@@ -81,6 +82,8 @@ class Grouper:
         self._indexed = 0  # the index's article count, as last read
         self._uncommitted: Counter[str] = Counter()  # terms of the batches the index has not committed
         self._uncommitted_articles = 0
+        self._in_commit: Counter[str] = Counter()  # those of the batches in the index's commit in flight
+        self._in_commit_articles = 0
         self._idf: dict[str, float] = {}  # term weights, as they are asked for (see IDF_DRIFT)
         self._idf_at = 0  # the count of articles they were worked out at
         self._stories: dict[str, groups.StoryRow] = {}  # decoded once, kept while this grouper lives
@@ -111,7 +114,7 @@ class Grouper:
         self._uncommitted_articles += len(batch)
         if read_index:
             self._indexed = self._total()
-        self._count = self._indexed + self._uncommitted_articles
+        self._count = self._indexed + self._in_commit_articles + self._uncommitted_articles
         if self._count > self._idf_at * IDF_DRIFT or len(self._idf) > LOOKUP_MEMORY:
             self._idf, self._idf_at = {}, self._count
         self._buckets = self._bands.buckets(
@@ -138,17 +141,23 @@ class Grouper:
         if len(self._latest) > LOOKUP_MEMORY:
             self._latest.clear()
 
+    def committing(self) -> None:
+        """The index has begun to commit every batch so far (the batches after this go in the
+        next commit)."""
+        self._in_commit, self._uncommitted = self._uncommitted, Counter()
+        self._in_commit_articles, self._uncommitted_articles = self._uncommitted_articles, 0
+
     def committed(self) -> None:
-        """The index has committed every batch so far: its own counts now hold their terms."""
-        self._uncommitted.clear()
-        self._uncommitted_articles = 0
+        """The index's commit has landed: its own counts now hold the terms of the batches in it."""
+        self._in_commit.clear()
+        self._in_commit_articles = 0
 
     def saved(self) -> None:
         """The store has committed every batch so far: the band index may be kept beside it."""
         self._bands.save(self.conn)
 
     def frequency(self, term: str) -> int:
-        return self._frequency(term) + self._uncommitted[term]
+        return self._frequency(term) + self._in_commit[term] + self._uncommitted[term]
 
     def assign(self, rowid: int, article: Article, f: Features) -> Assignment:
         names = tuple(e.name for e in f.entities)
