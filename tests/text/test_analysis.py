@@ -244,7 +244,7 @@ def test_the_index_walk_is_right_when_its_caches_are_emptied_in_the_middle_of_a_
 
     article = json.loads((DEMO / "articles.jsonl").read_text(encoding="utf-8").splitlines()[3])
     body = article["body"]
-    positioned_terms(body)  # (its chunks known, most of them read at once: `_SIMPLE`)
+    positioned_terms(body)  # (its chunks known: most of them are one lookup each in `_ONE_TOKEN`)
     monkeypatch.setattr(analysis, "_TOKEN_UNITS_MAX", 8)
     for n in range(3):  # a word never seen, between two copies: the caches are emptied there
         text = f"{body} واژه{n}ای {body}"
