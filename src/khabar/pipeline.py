@@ -324,8 +324,10 @@ class Ingester:
                 store.add_article(self._conn, article, source, rowid=rowid, groups=groups)
             elif groups:
                 store.set_groups(self._conn, rowid, *groups)
-            # (a copy is not indexed: search finds its original, and shows it beside)
-            self._unwritten.append((rowid, fields if duplicate_of is None else None, not stored))
+            if duplicate_of is None:
+                self._unwritten.append((rowid, fields, not stored))
+            elif stored:  # a copy is not indexed (search finds its original, and shows it beside);
+                self._unwritten.append((rowid, None, False))  # a new one has no document to remove
         if grouping:
             self._grouper.end_batch()
         # earlier originals that became copies (the store marked them unindexed)
